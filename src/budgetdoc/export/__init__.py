@@ -1,0 +1,1 @@
+"""Export stage: HTML tables (PubTabNet style), and later CSV/XLSX/Parquet."""

@@ -1,0 +1,74 @@
+"""Reading and writing documents: versions upgraded on load, atomic writes, the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from budgetdoc.model.document import SCHEMA_NAME, SCHEMA_VERSION, DisclosureDocument
+from budgetdoc.util.files import atomic_write_text
+
+#: Upgraders keyed by the version they read; each returns the next version's dict.
+#: 1.0.0 is the first published version, so there is nothing to upgrade yet.
+UPGRADERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a document dict written by an older schema version up to :data:`SCHEMA_VERSION`."""
+    if data.get("schema_name", SCHEMA_NAME) != SCHEMA_NAME:
+        raise ValueError(f"not a budgetdoc document: schema_name={data.get('schema_name')!r}")
+    seen = set()
+    while (v := data.get("version", SCHEMA_VERSION)) != SCHEMA_VERSION:
+        if v in seen or v not in UPGRADERS:
+            raise ValueError(f"cannot upgrade budgetdoc document from version {v!r} to {SCHEMA_VERSION}")
+        seen.add(v)
+        data = UPGRADERS[v](data)
+    return data
+
+
+def _strip_derived(data: dict[str, Any]) -> dict[str, Any]:
+    # grid and header are computed from cells; accept them on input but never trust them.
+    for t in data.get("tables", []):
+        t.pop("grid", None)
+        t.pop("header", None)
+    return data
+
+
+def parse_document(data: dict[str, Any]) -> DisclosureDocument:
+    return DisclosureDocument.model_validate(_strip_derived(upgrade(dict(data))))
+
+
+def load_document(path: str | Path) -> DisclosureDocument:
+    """Read a document JSON, upgrading older versions; errors name the file."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(f"{p}: cannot read document JSON: {e}") from e
+    try:
+        return parse_document(data)
+    except ValueError as e:
+        raise ValueError(f"{p}: {e}") from e
+
+
+def document_to_json(doc: DisclosureDocument) -> str:
+    return json.dumps(doc.model_dump(mode="json", exclude_none=False), ensure_ascii=False, indent=1) + "\n"
+
+
+def dump_document(doc: DisclosureDocument, path: str | Path) -> Path:
+    """Write a document JSON atomically (a reader never sees half a file)."""
+    return atomic_write_text(Path(path), document_to_json(doc))
+
+
+def document_json_schema() -> dict[str, Any]:
+    """JSON Schema of the document as written (serialisation mode: includes ``grid`` and ``header``)."""
+    schema = DisclosureDocument.model_json_schema(mode="serialization")
+    schema["$id"] = f"https://budgetdoc.dev/schema/{SCHEMA_NAME}/{SCHEMA_VERSION}.json"
+    schema["title"] = f"{SCHEMA_NAME} {SCHEMA_VERSION}"
+    return schema
+
+
+def document_json_schema_text() -> str:
+    return json.dumps(document_json_schema(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
