@@ -72,3 +72,18 @@ def document_json_schema() -> dict[str, Any]:
 
 def document_json_schema_text() -> str:
     return json.dumps(document_json_schema(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def page_labels_json_schema_text() -> str:
+    from budgetdoc.model.labels import PAGE_LABELS_SCHEMA, PAGE_LABELS_VERSION, PageLabels
+
+    schema = PageLabels.model_json_schema(mode="serialization")
+    schema["$id"] = f"https://budgetdoc.dev/schema/{PAGE_LABELS_SCHEMA}/{PAGE_LABELS_VERSION}.json"
+    return json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+#: Committed JSON Schema files (relative to the repository root) and the functions that make them.
+COMMITTED_SCHEMAS = {
+    "schema/document.schema.json": document_json_schema_text,
+    "schema/page_labels.schema.json": page_labels_json_schema_text,
+}
