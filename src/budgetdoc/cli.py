@@ -114,6 +114,35 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Document JSON fil
     raise typer.Exit(1 if bad else 0)
 
 
+@app.command()
+def overlay(
+    sample: Annotated[Path, typer.Argument(help="A labelled sample folder (with labels/ and pages/).")],
+    page: Annotated[int, typer.Option(help="1-based page number.")] = 1,
+    out: Annotated[Optional[Path], typer.Option(help="Output PNG (default: SAMPLE/overlay-pNNN.png).")] = None,
+) -> None:
+    """Draw a labelled page with its regions and cell boxes, to check labels by eye."""
+    from PIL import Image
+
+    from budgetdoc.export.overlay import draw_labels
+    from budgetdoc.model.labels import PageLabels
+    from budgetdoc.util.files import atomic_write_bytes
+
+    label_file = sample / "labels" / f"page-{page:03d}.json"
+    if not label_file.is_file():
+        raise typer.BadParameter(f"{label_file}: no such label file")
+    labels = PageLabels.model_validate_json(label_file.read_text(encoding="utf-8"))
+    if labels.image is None:
+        raise typer.BadParameter(f"{label_file}: the sample was written without page images")
+    img = draw_labels(Image.open(sample / labels.image), labels)
+    target = out or sample / f"overlay-p{page:03d}.png"
+    import io
+
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    atomic_write_bytes(target, buf.getvalue())
+    typer.echo(f"wrote {target}: {len(labels.cells)} cells, {len(labels.regions)} regions")
+
+
 def _register_stage_commands() -> None:
     # Commands live in their stage's module (which imports heavy dependencies lazily);
     # they are registered here so ``--help`` lists them.

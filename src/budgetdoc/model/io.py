@@ -30,9 +30,11 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 def _strip_derived(data: dict[str, Any]) -> dict[str, Any]:
     # grid and header are computed from cells; accept them on input but never trust them.
-    for t in data.get("tables", []):
-        t.pop("grid", None)
-        t.pop("header", None)
+    grids = list(data.get("tables", []))
+    grids += [c["form"] for c in data.get("cards", []) if isinstance(c.get("form"), dict)]
+    for g in grids:
+        g.pop("grid", None)
+        g.pop("header", None)
     return data
 
 
