@@ -42,7 +42,7 @@ def test_label_real_pdfs_writes_valid_deterministic_samples(small_pdf, tmp_path)
     assert pr.rejected_by_reason == {"no_ruled_table": 2}
     assert rep.samples == ["real-shanghai-putuo-caizhengju-2025-p002-clean",
                            "real-shanghai-putuo-caizhengju-2025-p003-poor-scan"]
-    assert json.loads((tmp_path / "a" / "real-labelling-report.json").read_text())["samples"] == rep.samples
+    assert json.loads((tmp_path / "a" / "labelling-report.json").read_text())["samples"] == rep.samples
     for sid in rep.samples:
         d = tmp_path / "a" / sid
         meta = SampleMeta.model_validate_json((d / "meta.json").read_text(encoding="utf-8"))

@@ -1,19 +1,20 @@
 """The random disclosures: deterministic, valid, fully specified grids, and exact accounting identities.
 
 The identities are asserted twice: by small loops here that read only the printed tables and cards
-(exact, no tolerance), and by :func:`budgetdoc.checks.identities.check_document` at tolerance 0, whose
-failures must stay within :data:`KNOWN_CHECKER_GAPS` (cases the checker does not model yet; each is
-explained there).
+(exact, no tolerance), and by :func:`budgetdoc.checks.identities.check_document` at tolerance 0, which
+must find no failure and pass every rule that applies to the style (:data:`NOT_APPLICABLE` lists the
+rest, and why).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from budgetdoc.checks.identities import check_document
+from budgetdoc.checks.identities import RULES, check_document
 from budgetdoc.model.document import (
     CellGrid,
     DisclosureDocument,
@@ -30,26 +31,32 @@ from budgetdoc.synth.variants import STYLES, random_budget_data, random_document
 SEEDS = range(20)
 ZERO = Decimal(0)
 
-#: check_document rules that fail on correct generated data, by style, and why. Shrink this when the
-#: checker learns the case.
-KNOWN_CHECKER_GAPS: dict[str, dict[str, str]] = {
+#: check_document rules with nothing to check in a style's documents (skipped, never passed), and why.
+NOT_APPLICABLE: dict[str, dict[str, str]] = {
     "shanxi": {
-        # ① ② sub-items of the “三公” table: normalize() turns ① into "1", which _SUBITEM_RE misses
-        "items.sum_to_total": "①公务用车购置费 read as a top-level item",
-        # with 上年结转 the 收入总表 合计 is this year's income only (结转 in its own column), the
-        # 一般公共预算支出表 excludes 结转 (不含上年结转), and the card's source lines include it
-        "cross.revenue_vs_expenditure_subjects": "收入总表 合计 excludes 上年结转; 支出总表 合计 includes it",
-        "cross.fiscal_vs_gpb_expenditure": "财政拨款收支总表 includes 上年结转, 一般公共预算支出表 does not",
-        "card.department_vs_tables": "card source lines include 上年结转; 收入总表 source columns do not",
+        "row.three_public_columns": "the “三公” items are rows (①② sub-items), not columns",
     },
     "jiangsu": {
-        # 公开01表: "当年收入小计" is not a known 本年合计 label, and "1.一般公共预算" is a sub-item of 一、财政拨款
-        "two_sided.revenue_items_sum": "当年收入小计 / 1. 2. sub-items not recognised",
-        # 公开03表 is a one-row table without 类 rows; 公开04表 lists 支出用途 (基本/项目) not 类
-        "cross.function_categories_agree": "支出预算总表 has no 类 rows",
-        "cross.fiscal_vs_gpb_expenditure": "财政拨款收支预算总表 lists 基本支出/项目支出, includes 政府性基金",
+        "card.project_annual_vs_table": "no project tables",
+        "cross.project_total": "no project tables",
+        "project.children_sum_to_parent": "no project tables",
+        "cross.function_categories_agree": "公开03表 支出预算总表 is one row without 类 rows",
+        "cross.revenue_vs_expenditure_subjects": "公开02表 收入预算总表 lists sources, not subjects",
+        "cross.gpb_revenue_vs_gpb_expenditure_subjects": "公开02表 收入预算总表 lists sources, not subjects",
+        "row.total_eq_personnel_plus_public": "the economic tables print one amount column",
+        "row.total_eq_sum_of_sources": "no table prints source columns next to a 合计",
+        "two_sided.carryover_items_sum": "上年结转资金 has no breakdown",
     },
-    "shanghai": {},
+    "shanghai": {
+        "card.project_annual_vs_table": "no project tables",
+        "cross.project_total": "no project tables",
+        "project.children_sum_to_parent": "no project tables",
+        "cross.gpb_revenue_vs_gpb_expenditure_subjects": "收入预算总表 has 财政拨款收入, not 一般公共预算",
+        "items.sum_to_total": "the “三公” items are columns of one 合计 row",
+        "two_sided.carryover_items_sum": "nothing is carried over",
+        "two_sided.revenue_grand_total": "收入总计 is this year's total (nothing carried over)",
+        "two_sided.expenditure_grand_total": "支出总计 is this year's total (nothing carried over)",
+    },
 }
 
 
@@ -377,14 +384,18 @@ def test_identities_hold_exactly(docs, style: str) -> None:
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_check_document_finds_no_failures_beyond_known_gaps(docs, style: str) -> None:
-    passed = 0
+def test_check_document_passes_every_applicable_rule(docs, style: str) -> None:
+    passed: Counter[str] = Counter()
     for doc in docs[style]:
         for r in check_document(doc, tolerance=ZERO):
-            passed += r.status == "passed"
-            if r.status == "failed":
-                assert r.rule_id in KNOWN_CHECKER_GAPS[style], (doc.producer, r.message)
-    assert passed > 500
+            assert r.status != "failed", (doc.producer, r.message)
+            passed[r.rule_id] += r.status == "passed"
+    assert sum(passed.values()) > 500
+    for rule_id in RULES:
+        if rule_id in NOT_APPLICABLE[style]:
+            assert passed[rule_id] == 0, (rule_id, NOT_APPLICABLE[style][rule_id])
+        else:
+            assert passed[rule_id] > 0, rule_id
 
 
 def test_ledger_is_exact_in_every_supported_unit() -> None:

@@ -11,8 +11,16 @@ Conventions:
 * ``tolerance`` (default 0.02, in the unit of the compared amounts) absorbs the rounding 尾差 the
   documents admit ("因取数时四舍五入，部分金额可能存在尾差"). Card amounts in 元 are compared with
   table amounts in 万元 after converting both to 元, with the tolerance in the table's unit.
-* A rule that has nothing to check in a document (no such table, no such columns, an empty table)
-  yields ``skipped`` results that say why, so that a report lists every rule.
+* A rule that has nothing to check in a document (no such table, no such columns, an empty table,
+  a table without the rows it compares, such as 类 rows) yields ``skipped`` results that say why,
+  so that a report lists every rule.
+* Item lists nest by their printed numbering (一、 > （一） > 1. > (1) > ①; unnumbered lines are
+  outermost, "其中：" lines belong to the line above) and by the item column (group | item): only the
+  outermost lines add up to a total, each breakdown adds up to its line (:func:`_outline`).
+* 上年结转 is counted in or left out as each table's own header and title say: a 收入总表 合计 under
+  本年收入 leaves its separate 上年结转 column out, a table "（不含上年结转）" leaves it out, a
+  财政拨款收支总表 and the department card spend it; the 结转 added back comes from the printed
+  上年财政拨款结转 breakdown (by source) and the 上年结转 project table (by category).
 
 The only names known here are the standard printed labels (合计, 本年收入合计, 收入总计, 上年结转 …)
 and their common variants; everything else comes from the canonical columns of the schema. This is
@@ -99,10 +107,20 @@ BASIC_ECONOMIC = (TableType.general_public_budget_basic_economic, TableType.fisc
 PROJECT_TABLES = (TableType.project_expenditure, TableType.project_expenditure_carryover)
 
 # printed labels (compared after normalize() and dropping an enumeration prefix) ------------------
-CURRENT_REVENUE_TOTAL = frozenset({"本年收入合计", "本年收入小计", "收入合计", "本年收入"})
-CURRENT_EXPENDITURE_TOTAL = frozenset({"本年支出合计", "本年支出小计", "支出合计", "本年支出"})
+#: This year's subtotal of a 收支总表 side (本年收入合计, Jiangsu's 当年收入小计 …).
+CURRENT_REVENUE_TOTAL = frozenset({"本年收入合计", "本年收入小计", "当年收入合计", "当年收入小计", "本年收入", "收入小计"})
+CURRENT_EXPENDITURE_TOTAL = frozenset({"本年支出合计", "本年支出小计", "当年支出合计", "当年支出小计", "本年支出",
+                                       "支出小计"})
+#: The grand total of a side (this year's money plus 上年结转 …).
 REVENUE_GRAND_TOTAL = frozenset({"收入总计", "收入总合计"})
 EXPENDITURE_GRAND_TOTAL = frozenset({"支出总计", "支出总合计"})
+#: "收入合计" is this year's total where no subtotal line is printed above it, and the grand total
+#: where one is (Jiangsu: 当年收入小计, 上年结转资金, 收入合计).
+REVENUE_TOTAL_EITHER = frozenset({"收入合计"})
+EXPENDITURE_TOTAL_EITHER = frozenset({"支出合计"})
+_CURRENT = {"revenue": CURRENT_REVENUE_TOTAL, "expenditure": CURRENT_EXPENDITURE_TOTAL}
+_GRAND = {"revenue": REVENUE_GRAND_TOTAL, "expenditure": EXPENDITURE_GRAND_TOTAL}
+_EITHER = {"revenue": REVENUE_TOTAL_EITHER, "expenditure": EXPENDITURE_TOTAL_EITHER}
 #: Revenue lines that name a funding source, and the column that holds that source elsewhere.
 SOURCE_KEYWORDS: tuple[tuple[str, Column], ...] = (
     ("一般公共预算", Column.general_public_budget),
@@ -114,6 +132,12 @@ SOURCE_KEYWORDS: tuple[tuple[str, Column], ...] = (
     ("经营收入", Column.operating_income),
     ("其他收入", Column.other_income),
 )
+#: A line that *starts* with this is the 财政拨款 subtotal ("一、财政拨款", "财政拨款收入"); inside a
+#: label it is not ("公共财政拨款（补助）资金", "上年财政拨款结转").
+FISCAL_PREFIX = "财政拨款"
+#: Expenditure lines by use (支出用途), not function categories (功能分类).
+USE_LABELS = frozenset({"基本支出", "项目支出", "单位预留机动经费", "预留机动经费", "事业单位经营支出", "上缴上级支出",
+                        "对附属单位补助支出", "结转下年资金", "年终结转", "年末结转和结余"})
 #: Columns that are a funding source (or a part of a total) rather than a use of the money.
 SOURCE_COLUMNS = frozenset({
     Column.general_public_budget, Column.government_fund, Column.state_capital, Column.special_account,
@@ -122,8 +146,20 @@ SOURCE_COLUMNS = frozenset({
 })
 FISCAL_PARTS = frozenset({Column.general_public_budget, Column.government_fund, Column.state_capital})
 
-_ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[①-⑳])")
-_SUBITEM_RE = re.compile(r"^(?:其中[:：]?|[①-⑳]|[(（]?\d+[)）])")
+#: Circled numbers (① ❶ ➀ ⓵ ㉑ …): NFKC turns ① into a bare "1", so they are read before normalize().
+_CIRCLED = frozenset(chr(c) for c in (*range(0x2460, 0x2474), 0x24EA, *range(0x24F5, 0x24FF),
+                                       *range(0x2776, 0x2794), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)))
+_CN_NUM = "一二三四五六七八九十百零〇"
+#: Numbering styles, outermost first: 一、 > （一） > 1. > (1) > ① (normalised text; ① is rank 4).
+_RANKED: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"^[{_CN_NUM}]+[、.,]"), 0),
+    (re.compile(rf"^\([{_CN_NUM}]+\)"), 1),
+    (re.compile(r"^\d+[、.,](?!\d)"), 2),
+    (re.compile(r"^(?:\(\d+\)|\d+\))"), 3),
+)
+_CIRCLED_RANK = 4
+_ENUM_RE = re.compile(rf"^(?:[{_CN_NUM}]+[、.,]|\([{_CN_NUM}\d]+\)|\d+[、.,](?!\d)|\d+\))")
+_QIZHONG_RE = re.compile(r"^其中[:：]?")
 
 Refd = tuple[Decimal | None, CellRef]
 
@@ -134,16 +170,87 @@ Refd = tuple[Decimal | None, CellRef]
 
 
 def _label(text: str) -> str:
-    """A printed label without spaces, width variants and an enumeration prefix: "一、外交支出" -> "外交支出"."""
-    return _ENUM_RE.sub("", normalize(text))
+    """A printed label without spaces, width variants, a "其中：" and an enumeration prefix:
+    "一、外交支出" -> "外交支出", "①公务用车购置费" -> "公务用车购置费"."""
+    raw = (text or "").strip()
+    if raw[:1] in _CIRCLED:
+        raw = raw[1:]
+    return _ENUM_RE.sub("", _QIZHONG_RE.sub("", normalize(raw)))
 
 
-def _is_enumerated(text: str) -> bool:
-    return bool(_ENUM_RE.match(normalize(text)))
+def _is_qizhong(text: str) -> bool:
+    return bool(_QIZHONG_RE.match(normalize(text)))
 
 
-def _is_subitem(text: str) -> bool:
-    return bool(_SUBITEM_RE.match(normalize(text)))
+def _enum_rank(text: str) -> int | None:
+    """How deep the printed numbering of a label is: 一、 0, （一） 1, 1. 2, (1) 3, ① 4; None if unnumbered."""
+    raw = (text or "").strip()
+    if raw[:1] in _CIRCLED:
+        return _CIRCLED_RANK
+    s = normalize(raw)
+    return next((rank for pattern, rank in _RANKED if pattern.match(s)), None)
+
+
+def _outline(rows: Sequence[ItemRow], depths: Sequence[int] | None = None) -> list[int | None]:
+    """The parent (an index into ``rows``) of each printed line, read from the numbering, or None.
+
+    A line belongs to the nearest line above it that is numbered in an outer style ("1.一般公共预算"
+    under "一、财政拨款", "①公务用车购置费" under the unnumbered "公务用车购置及运行费"); unnumbered
+    lines are outermost; "其中：" lines belong to the line above them. A list numbered in one style
+    only ("1. …", "2. …") is a flat list. ``depths`` (the item column a line is printed in, when a
+    label spans two columns: group | item) nests before the numbering does.
+    """
+    parents: list[int | None] = []
+    stack: list[tuple[float, int]] = []
+    prev_rank, prev_q = -1.0, False
+    for i, r in enumerate(rows):
+        q = _is_qizhong(r.label)
+        if q:
+            rank = prev_rank if prev_q else prev_rank + 0.5
+        else:
+            e = _enum_rank(r.label)
+            rank = (-1.0 if e is None else float(e)) + 100 * (depths[i] if depths else 0)
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parents.append(stack[-1][1] if stack else None)
+        stack.append((rank, i))
+        prev_rank, prev_q = rank, q
+    return parents
+
+
+def _item_depth(table: Table, row: ItemRow) -> int:
+    """0 for a line in the first of adjacent item columns (项目名称 over group | item), 1 in the next …;
+    item columns with an amount column between them are separate lists, each at depth 0."""
+    k = _item_col(table, row)
+    if k is None:
+        return 0
+    roles = {c.index: c.role for c in table.columns}
+    depth = 0
+    while roles.get(k - 1 - depth) == "item":
+        depth += 1
+    return depth
+
+
+def _tree(rows: Sequence[ItemRow], table: Table | None = None
+          ) -> tuple[list[ItemRow], list[tuple[ItemRow, list[ItemRow]]]]:
+    """The outermost lines, and each line that has a breakdown with its direct sub-lines.
+
+    A lone "其中：" line is part of its parent, not a breakdown of it, and is left out of the second list.
+    """
+    parents = _outline(rows, [_item_depth(table, r) for r in rows] if table is not None else None)
+    kids: dict[int, list[int]] = {}
+    for i, p in enumerate(parents):
+        if p is not None:
+            kids.setdefault(p, []).append(i)
+    tops = [r for r, p in zip(rows, parents) if p is None]
+    subs = [(rows[p], [rows[k] for k in ks]) for p, ks in kids.items()
+            if not (len(ks) == 1 and _is_qizhong(rows[ks[0]].label))]
+    return tops, subs
+
+
+def _is_carry(label: str) -> bool:
+    name = _label(label)
+    return "结转" in name or "结余" in name
 
 
 def _header_path(table: Table, index: int) -> list[str]:
@@ -152,9 +259,12 @@ def _header_path(table: Table, index: int) -> list[str]:
 
 
 def col_index(table: Table, column: Column, side: str | None = None) -> int | None:
-    """Grid column that holds ``column`` (on ``side`` for two-sided tables), or None."""
-    return next((c.index for c in table.columns
-                 if c.column == column and (side is None or c.side == side)), None)
+    """Grid column that holds ``column`` (on ``side`` for two-sided tables; an unsided column serves
+    either side of a one-sided table), or None."""
+    found = next((c.index for c in table.columns if c.column == column and (side is None or c.side == side)), None)
+    if found is None and side is not None:
+        found = next((c.index for c in table.columns if c.column == column and c.side is None), None)
+    return found
 
 
 def _ref(table: Table, row, column: Column, side: str | None = None) -> CellRef:
@@ -213,13 +323,15 @@ def _usable(table: Table | None) -> bool:
 
 
 def _total_row(table: Table):
-    """The table's 合计 row: an is_total subject/economic/project row, or an unsided is_total item."""
+    """The table's 合计 row: an is_total subject/economic/project row, or an is_total item of a table
+    that is not two-sided (unsided items, or items all on one side like Jiangsu's 收入/支出预算总表)."""
+    sides = {r.side for r in table.rows if isinstance(r, ItemRow)}
     for r in table.rows:
         if isinstance(r, (SubjectRow, EconomicRow)) and r.is_total:
             return r
         if isinstance(r, ProjectRow) and r.level == "total":
             return r
-        if isinstance(r, ItemRow) and r.is_total and r.side is None:
+        if isinstance(r, ItemRow) and r.is_total and (r.side is None or len(sides) == 1):
             return r
     return None
 
@@ -230,6 +342,102 @@ def _side_rows(table: Table, side: str) -> list[ItemRow]:
 
 def _find(rows: Sequence[ItemRow], labels: frozenset[str]) -> int | None:
     return next((i for i, r in enumerate(rows) if _label(r.label) in labels), None)
+
+
+def _total_lines(rows: Sequence[ItemRow], side: str) -> tuple[int | None, int | None]:
+    """Indexes of a side's 本年合计 line (this year's money) and its 总计 line (with 上年结转 …).
+
+    "收入合计" is the 本年合计 unless a subtotal (当年收入小计) is printed above it, then it is the
+    总计. A 总计 with nothing but this year's items above it (no 结转 lines, as in Shanghai's 本年收入
+    tables) is the 本年合计 too.
+    """
+    cur, grand, either = _find(rows, _CURRENT[side]), _find(rows, _GRAND[side]), _find(rows, _EITHER[side])
+    if either is not None:
+        if cur is None and (grand is None or either < grand):
+            cur = either
+        elif grand is None and cur is not None and either > cur:
+            grand = either
+    if cur is None and grand and not any(_is_carry(r.label) for r in rows[:grand]):
+        cur = grand
+    return cur, grand
+
+
+def _current_line(table: Table, side: str) -> ItemRow | None:
+    rows = _side_rows(table, side)
+    cur = _total_lines(rows, side)[0]
+    return rows[cur] if cur is not None else None
+
+
+def _grand_line(table: Table, side: str) -> ItemRow | None:
+    """The 总计 line, or the 本年合计 line where it is the side's last total (nothing carried over)."""
+    rows = _side_rows(table, side)
+    cur, grand = _total_lines(rows, side)
+    if grand is not None:
+        return rows[grand]
+    if cur is not None and not any(r.is_total or _is_carry(r.label) for r in rows[cur + 1:]):
+        return rows[cur]
+    return None
+
+
+def _lines_above(table: Table, side: str) -> list[ItemRow]:
+    """Every line of a side above its 本年合计 (items and sub-items), in print order."""
+    rows = _side_rows(table, side)
+    cur = _total_lines(rows, side)[0]
+    return [r for r in rows[:cur] if not r.is_total] if cur is not None else []
+
+
+def _main_col(table: Table, side: str | None) -> Column:
+    """A side's amount column: 合计 where printed, else its first amount column (财政拨款收入 / 预算数)."""
+    cols = _side_columns(table, side)
+    return Column.total if Column.total in cols or not cols else cols[0]
+
+
+def _item_col(table: Table, row: ItemRow) -> int | None:
+    """The item column a line is printed in (a side can have two: 功能分类 | 支出用途)."""
+    want = normalize(row.label)
+    for spec in table.columns:
+        if spec.role == "item" and spec.side in (row.side, None):
+            cell = table.cell_at(row.grid_row, spec.index)
+            if cell is not None and normalize(cell.text) == want:
+                return spec.index
+    return None
+
+
+def _item_header(table: Table, row: ItemRow) -> list[str]:
+    k = _item_col(table, row)
+    return next((c.header for c in table.columns if c.index == k), []) if k is not None else []
+
+
+def _listed_amount(table: Table, row: ItemRow, item_col: int) -> Refd:
+    """The amount printed right of a line's item column. A 支出用途 list under one 金额 header keys its
+    lines' amounts by use (基本支出 / 项目支出), so a column without a canonical name takes the line's
+    only amount."""
+    spec = next((c for c in sorted(table.columns, key=lambda c: c.index)
+                  if c.index > item_col and c.role == "amount" and c.side in (row.side, None)), None)
+    if spec is None:
+        return None, CellRef(table_id=table.id, row=row.grid_row)
+    if spec.column is not None:
+        value = row.amounts.get(spec.column)
+    else:
+        values = list(row.amounts.values())
+        value = values[0] if len(values) == 1 else None
+    return value, CellRef(table_id=table.id, row=row.grid_row, col=spec.index)
+
+
+def _is_function_line(table: Table, row: ItemRow) -> bool:
+    """An expenditure line that is a function category (一般公共服务支出), not a use (基本支出)."""
+    head = normalize("".join(_item_header(table, row)))
+    if "用途" in head or "经济" in head:
+        return False
+    if "功能" in head:
+        return True
+    return _label(row.label) not in USE_LABELS
+
+
+def _excludes_carryover(table: Table) -> bool:
+    """The table says it leaves 上年结转 out: "（不含上年结转）" in its title or a header."""
+    texts = [table.title or "", *(h for c in table.columns for h in c.header)]
+    return any("不含" in t and "结转" in t for t in map(normalize, texts))
 
 
 def _side_columns(table: Table, side: str | None) -> list[Column]:
@@ -415,86 +623,99 @@ def check_project_tree(table: Table, tolerance: Decimal = DEFAULT_TOLERANCE) -> 
     return out
 
 
+def _breakdowns(rule_id: str, table: Table, subs: Sequence[tuple[ItemRow, list[ItemRow]]], columns: Sequence[Column],
+                tolerance: Decimal, what: str = "sum of its sub-items") -> list[CheckResult]:
+    out = []
+    for column in columns:
+        for item, kids in subs:
+            out.append(identity(rule_id, f"{table.id} {item.label} {column.value} = {what}",
+                                _val(table, item, column), [_val(table, k, column) for k in kids], tolerance))
+    return out
+
+
+def _two_sided(table: Table) -> bool:
+    return {r.side for r in table.rows if isinstance(r, ItemRow)} >= {"revenue", "expenditure"}
+
+
 def check_item_list(table: Table, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
-    """Unsided item tables (三公经费, 机关运行经费): items sum to 合计; ①② sub-items sum to their item."""
-    rows = sorted((r for r in table.rows if isinstance(r, ItemRow) and r.side is None), key=lambda r: r.grid_row)
+    """Item tables that are not two-sided (三公经费, 机关运行经费, Jiangsu's 收入预算总表 …): items sum
+    to 合计; sub-items (①②, "1." under "一、", an item column right of a group column) to their item."""
+    if _two_sided(table):
+        return []
+    rows = sorted((r for r in table.rows if isinstance(r, ItemRow)), key=lambda r: r.grid_row)
     if not rows:
         return []
     total = next((r for r in rows if r.is_total), None)
-    items: list[tuple[ItemRow, list[ItemRow]]] = []
-    for r in rows:
-        if r.is_total:
-            continue
-        if _is_subitem(r.label) and items:
-            items[-1][1].append(r)
-        else:
-            items.append((r, []))
-    if total is None or not items:
+    tops, subs = _tree([r for r in rows if not r.is_total], table)
+    if total is None or not tops:
         return [skipped(ITEMS_TOTAL, "no items under the total", table)]
     if table.is_empty:
         return [skipped(ITEMS_TOTAL, "table is empty (本表无数据)", table)]
     out = []
-    for column in _side_columns(table, None):
+    columns = _side_columns(table, None)
+    for column in columns:
         out.append(identity(ITEMS_TOTAL, f"{table.id} {total.label} {column.value} = sum of the items",
-                            _val(table, total, column), [_val(table, i, column) for i, _ in items], tolerance))
-        for item, subs in items:
-            if subs:
-                out.append(identity(ITEMS_SUB, f"{table.id} {item.label} {column.value} = sum of its sub-items",
-                                    _val(table, item, column), [_val(table, s, column) for s in subs], tolerance))
-    return out
+                            _val(table, total, column), [_val(table, i, column) for i in tops], tolerance))
+    return out + _breakdowns(ITEMS_SUB, table, subs, columns, tolerance)
 
 
-def _two_sided_side(table: Table, side: str, current_labels: frozenset[str], grand_labels: frozenset[str],
-                    items_rule: str, grand_rule: str, tolerance: Decimal) -> list[CheckResult]:
+def _two_sided_side(table: Table, side: str, items_rule: str, grand_rule: str,
+                    tolerance: Decimal) -> list[CheckResult]:
     rows = _side_rows(table, side)
-    cur, grand = _find(rows, current_labels), _find(rows, grand_labels)
-    out = []
+    cur, grand = _total_lines(rows, side)
     columns = _side_columns(table, side)
     if cur is None:
         return [skipped(items_rule, f"no {side} 本年合计 line", table)]
-    items = [r for r in rows[:cur] if not r.is_total and not _is_subitem(r.label)]
+    # a side may list the money twice, in two item columns (Jiangsu: 功能分类 | 支出用途); the list
+    # printed in the 本年合计 line's column is the main one, each other list adds up to it as well
+    body = [r for r in rows[:cur] if not r.is_total]
+    where = [_item_col(table, r) for r in body]
+    main = _item_col(table, rows[cur])
+    if main is None:
+        main = next((k for k in where if k is not None), None)
+    items, subs = _tree([r for r, k in zip(body, where) if k is None or k == main], table)
+    out = []
     for column in columns:
         out.append(identity(items_rule, f"{table.id} {rows[cur].label} {column.value} = sum of the {side} items",
                             _val(table, rows[cur], column), [_val(table, r, column) for r in items], tolerance))
+    out += _breakdowns(ITEMS_SUB, table, subs, columns, tolerance)
+    for k in dict.fromkeys(k for k in where if k is not None and k != main):
+        listed = _tree([r for r, kk in zip(body, where) if kk == k], table)[0]
+        head = "/".join(_header_path(table, k)[:-1])
+        out.append(identity(items_rule, f"{table.id} {rows[cur].label} = sum of the {side} lines by {head}",
+                            _val(table, rows[cur], _main_col(table, side)),
+                            [_listed_amount(table, r, k) for r in listed], tolerance))
     if grand is None or grand < cur:
         return out + [skipped(grand_rule, f"no {side} 总计 line", table)]
-    # lines between 本年合计 and 总计: main lines (上年结转, 年终结转 …) and their enumerated breakdown
-    mains: list[tuple[ItemRow, list[ItemRow]]] = []
-    for r in rows[cur + 1:grand]:
-        if mains and _is_enumerated(r.label):
-            mains[-1][1].append(r)
-        else:
-            mains.append((r, []))
+    if grand == cur:
+        return out + [skipped(grand_rule, f"{rows[cur].label} is both 本年合计 and 总计 (nothing carried over)", table)]
+    # lines between 本年合计 and 总计: main lines (上年结转, 年终结转 …) and their numbered breakdown
+    mains, parts = _tree(rows[cur + 1:grand], table)
     for column in columns:
         out.append(identity(grand_rule, f"{table.id} {rows[grand].label} {column.value} = "
-                            f"{rows[cur].label} + " + " + ".join(m.label for m, _ in mains),
+                            f"{rows[cur].label} + " + " + ".join(m.label for m in mains),
                             _val(table, rows[grand], column),
-                            [_val(table, rows[cur], column)] + [_val(table, m, column) for m, _ in mains], tolerance))
-        for main, subs in mains:
-            if subs:
-                out.append(identity(CARRYOVER_ITEMS, f"{table.id} {main.label} {column.value} = sum of its breakdown",
-                                    _val(table, main, column), [_val(table, s, column) for s in subs], tolerance))
-    return out
+                            [_val(table, rows[cur], column)] + [_val(table, m, column) for m in mains], tolerance))
+    return out + _breakdowns(CARRYOVER_ITEMS, table, parts, columns, tolerance, "sum of its breakdown")
 
 
 def check_two_sided(table: Table, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
-    """收支总表-style tables: 本年收入合计 = revenue items, 本年支出合计 = expenditure items,
-    收入总计 = 本年收入合计 + 上年结转 (…), 支出总计 = 本年支出合计 + 年终结转 (…), 收入总计 = 支出总计."""
-    if not any(isinstance(r, ItemRow) and r.side for r in table.rows):
+    """收支总表-style tables: 本年收入合计 = revenue items, 本年支出合计 = expenditure items (sub-items
+    such as "1.一般公共预算" under "一、财政拨款" sum to their item), 收入总计 = 本年收入合计 + 上年结转 (…),
+    支出总计 = 本年支出合计 + 年终结转 (…), 收入总计 = 支出总计."""
+    if not _two_sided(table):
         return []
     if table.is_empty:
         return [skipped(rule, "table is empty (本表无数据)", table) for rule in (REVENUE_ITEMS, EXPENDITURE_ITEMS, BALANCE)]
-    out = _two_sided_side(table, "revenue", CURRENT_REVENUE_TOTAL, REVENUE_GRAND_TOTAL, REVENUE_ITEMS,
-                          REVENUE_GRAND, tolerance)
-    out += _two_sided_side(table, "expenditure", CURRENT_EXPENDITURE_TOTAL, EXPENDITURE_GRAND_TOTAL,
-                           EXPENDITURE_ITEMS, EXPENDITURE_GRAND, tolerance)
-    rev, exp = _side_rows(table, "revenue"), _side_rows(table, "expenditure")
-    i, j = _find(rev, REVENUE_GRAND_TOTAL), _find(exp, EXPENDITURE_GRAND_TOTAL)
-    if i is None or j is None:
+    out = _two_sided_side(table, "revenue", REVENUE_ITEMS, REVENUE_GRAND, tolerance)
+    out += _two_sided_side(table, "expenditure", EXPENDITURE_ITEMS, EXPENDITURE_GRAND, tolerance)
+    rev, exp = _grand_line(table, "revenue"), _grand_line(table, "expenditure")
+    if rev is None or exp is None:
         out.append(skipped(BALANCE, "no 收入总计/支出总计 lines", table))
     else:
-        out.append(identity(BALANCE, f"{table.id} 收入总计 = 支出总计", _val(table, rev[i], Column.total),
-                            [_val(table, exp[j], Column.total)], tolerance))
+        out.append(identity(BALANCE, f"{table.id} {rev.label} = {exp.label}",
+                            _val(table, rev, _main_col(table, "revenue")),
+                            [_val(table, exp, _main_col(table, "expenditure"))], tolerance))
     return out
 
 
@@ -509,32 +730,77 @@ TABLE_RULES: tuple[Callable[[Table, Decimal], list[CheckResult]], ...] = (
 # ==================================================================================================
 
 
-def _item(table: Table, side: str, labels: frozenset[str]) -> ItemRow | None:
-    rows = _side_rows(table, side)
-    i = _find(rows, labels)
-    return rows[i] if i is not None else None
-
-
 def _revenue_items(table: Table) -> list[ItemRow]:
-    rows = _side_rows(table, "revenue")
-    cur = _find(rows, CURRENT_REVENUE_TOTAL)
-    return [r for r in rows[:cur] if not r.is_total and not _is_subitem(r.label)] if cur is not None else []
+    """The outermost revenue lines above 本年收入合计 (not "1.一般公共预算" under "一、财政拨款")."""
+    return _tree(_lines_above(table, "revenue"), table)[0]
 
 
 def _expenditure_items(table: Table) -> list[ItemRow]:
-    rows = _side_rows(table, "expenditure")
-    cur = _find(rows, CURRENT_EXPENDITURE_TOTAL)
-    return [r for r in rows[:cur] if not r.is_total and not _is_subitem(r.label)] if cur is not None else []
+    return _tree(_lines_above(table, "expenditure"), table)[0]
 
 
 def _source_of(label: str) -> Column | None:
     name = _label(label)
-    return next((c for k, c in SOURCE_KEYWORDS if k in name), None)
+    found = next((c for k, c in SOURCE_KEYWORDS if k in name), None)
+    return found or (Column.fiscal_appropriation if name.startswith(FISCAL_PREFIX) else None)
 
 
 def _eq(rule_id: str, desc: str, a: tuple[Table, object, Column], b: tuple[Table, object, Column],
         tolerance: Decimal) -> CheckResult:
     return identity(rule_id, desc, _val(*a), [_val(*b)], tolerance)
+
+
+def _carry_lines(table: Table | None) -> tuple[list[ItemRow], dict[Column, ItemRow]]:
+    """A 收支总表's 上年结转 lines (between 本年收入合计 and 收入总计) and their breakdown by source
+    (上年财政拨款结转: 一、一般公共预算 …)."""
+    if not _usable(table):
+        return [], {}
+    rows = _side_rows(table, "revenue")
+    cur, grand = _total_lines(rows, "revenue")
+    if cur is None or grand is None or grand <= cur:
+        return [], {}
+    mains, subs = _tree(rows[cur + 1:grand], table)
+    carry = [m for m in mains if _is_carry(m.label)]
+    by_source: dict[Column, ItemRow] = {}
+    for parent, kids in subs:
+        if parent in carry:
+            for k in kids:
+                if (col := _source_of(k.label)) is not None:
+                    by_source.setdefault(col, k)
+    return carry, by_source
+
+
+def _revenue_source(table: Table, total, column: Column) -> Refd | None:
+    """A funding source's amount in a 收入总表: its column in the 合计 row, or its line (Jiangsu's
+    收入预算总表 lists 一般公共预算资金, 政府性基金 … as rows)."""
+    if column in total.amounts:
+        return _val(table, total, column)
+    if isinstance(total, ItemRow):
+        row = next((r for r in table.rows if isinstance(r, ItemRow) and not r.is_total
+                    and _source_of(r.label) == column), None)
+        if row is not None:
+            return _val(table, row, _main_col(table, row.side))
+    return None
+
+
+def _revenue_carry(table: Table, total) -> Refd | None:
+    """A 收入总表's 上年结转: the 合计 row's 上年结转 column, or its 上年结转 line."""
+    if Column.carryover in total.amounts:
+        return _val(table, total, Column.carryover)
+    if isinstance(total, ItemRow):
+        rows = [r for r in table.rows if isinstance(r, ItemRow) and not r.is_total]
+        row = next((r for r in _tree(rows, table)[0] if _is_carry(r.label)), None)
+        if row is not None:
+            return _val(table, row, _main_col(table, row.side))
+    return None
+
+
+def _carryover_outside_total(table: Table) -> bool:
+    """The 合计 column leaves the 上年结转 column out (本年收入: 合计 | 一般公共预算 … | 上年结转)."""
+    if col_index(table, Column.carryover) is None:
+        return False
+    found = source_columns(table)
+    return found is not None and Column.carryover not in found[1]
 
 
 def check_cross_tables(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
@@ -549,102 +815,231 @@ def check_cross_tables(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOL
     if miss:
         out += miss
     else:
-        cur, tot = _item(summary, "revenue", CURRENT_REVENUE_TOTAL), _total_row(revenue)
-        if cur is None or tot is None:
+        col = _main_col(summary, "revenue")
+        tot = _total_row(revenue)
+        # a 收入总表 whose total line is 收入总计 (Jiangsu) includes 上年结转; a 合计 under 本年收入 does not
+        grand = isinstance(tot, ItemRow) and _label(tot.label) in REVENUE_GRAND_TOTAL
+        line = _grand_line(summary, "revenue") if grand else _current_line(summary, "revenue")
+        if line is None or tot is None or Column.total not in tot.amounts:
             out.append(skipped(CROSS_REVENUE_TOTAL, "no 本年收入合计 or 合计 row", revenue))
         else:
-            out.append(_eq(CROSS_REVENUE_TOTAL, f"{summary.id} {cur.label} = {revenue.id} 合计",
-                           (summary, cur, Column.total), (revenue, tot, Column.total), tolerance))
-        rows = _side_rows(summary, "revenue")
-        i, j = _find(rows, CURRENT_REVENUE_TOTAL), _find(rows, REVENUE_GRAND_TOTAL)
-        carry = next((r for r in rows[i + 1:j] if "结转" in r.label), None) if i is not None and j is not None else None
-        if carry is not None and tot is not None and Column.carryover in tot.amounts:
-            out.append(_eq(CROSS_REVENUE_TOTAL, f"{summary.id} {carry.label} = {revenue.id} 合计 上年结转",
-                           (summary, carry, Column.total), (revenue, tot, Column.carryover), tolerance))
-        # each funding-source line of 收支总表 = that source's column in 收入总表's 合计 row
-        for item in _revenue_items(summary):
-            col = _source_of(item.label)
-            if tot is not None and col is not None and col in tot.amounts:
-                out.append(_eq(CROSS_REVENUE_SOURCES, f"{summary.id} {item.label} = {revenue.id} 合计 {col.value}",
-                               (summary, item, Column.total), (revenue, tot, col), tolerance))
+            out.append(_eq(CROSS_REVENUE_TOTAL, f"{summary.id} {line.label} = {revenue.id} {_row_name(tot)}",
+                           (summary, line, col), (revenue, tot, Column.total), tolerance))
+            theirs = _revenue_carry(revenue, tot)
+            for carry in _carry_lines(summary)[0][:1]:
+                if theirs is not None:
+                    out.append(identity(CROSS_REVENUE_TOTAL, f"{summary.id} {carry.label} = {revenue.id} 上年结转",
+                                        _val(summary, carry, col), [theirs], tolerance))
+            # each funding-source line of 收支总表 = that source in 收入总表 (合计 row column or line)
+            for item in _lines_above(summary, "revenue"):
+                source = _source_of(item.label)
+                other = _revenue_source(revenue, tot, source) if source is not None else None
+                if other is not None:
+                    out.append(identity(CROSS_REVENUE_SOURCES,
+                                        f"{summary.id} {item.label} = {revenue.id} {source.value}",
+                                        _val(summary, item, col), [other], tolerance))
 
     # 收支总表 本年支出合计 = 支出总表 合计; 收支总表 function categories = 支出总表 类 rows
     miss = _empty_or_missing(CROSS_EXPENDITURE_TOTAL, [summary, expenditure], "收支总表 or 支出总表")
     if miss:
         out += miss
     else:
-        cur, tot = _item(summary, "expenditure", CURRENT_EXPENDITURE_TOTAL), _total_row(expenditure)
-        if cur is None or tot is None:
+        col = _main_col(summary, "expenditure")
+        tot = _total_row(expenditure)
+        # a 支出总表 that prints 结转下年资金 next to its 合计 counts it in (= 支出合计, the grand total)
+        later = tot is not None and Column.year_end_carryover in tot.amounts
+        line = (_grand_line(summary, "expenditure") if later else None) or _current_line(summary, "expenditure")
+        if line is None or tot is None:
             out.append(skipped(CROSS_EXPENDITURE_TOTAL, "no 本年支出合计 or 合计 row", expenditure))
         else:
-            out.append(_eq(CROSS_EXPENDITURE_TOTAL, f"{summary.id} {cur.label} = {expenditure.id} 合计",
-                           (summary, cur, Column.total), (expenditure, tot, Column.total), tolerance))
-        out += _function_categories(summary, Column.total, expenditure, Column.total, CROSS_FUNCTIONS, tolerance)
+            out.append(_eq(CROSS_EXPENDITURE_TOTAL, f"{summary.id} {line.label} = {expenditure.id} 合计",
+                           (summary, line, col), (expenditure, tot, Column.total), tolerance))
+        out += _function_categories(summary, col, expenditure, Column.total, CROSS_FUNCTIONS, tolerance)
 
-    # 收支总表 and 财政拨款收支总表: the fiscal funding-source lines agree
+    # 收支总表 and 财政拨款收支总表: the fiscal funding-source lines agree (a 财政拨款 line = the
+    # 财政拨款收支总表's 本年收入合计)
     miss = _empty_or_missing(CROSS_REVENUE_ITEMS, [summary, fiscal], "收支总表 or 财政拨款收支总表")
     if miss:
         out += miss
     else:
-        theirs = {_source_of(r.label): r for r in _revenue_items(fiscal) if _source_of(r.label)}
-        for item in _revenue_items(summary):
+        theirs: dict[Column, ItemRow] = {}
+        for r in _lines_above(fiscal, "revenue"):
+            if (source := _source_of(r.label)) is not None:
+                theirs.setdefault(source, r)
+        fiscal_cur = _current_line(fiscal, "revenue")
+        if fiscal_cur is not None:
+            theirs.setdefault(Column.fiscal_appropriation, fiscal_cur)
+        for item in _lines_above(summary, "revenue"):
             other = theirs.get(_source_of(item.label))
             if other is not None:
                 out.append(_eq(CROSS_REVENUE_ITEMS, f"{summary.id} {item.label} = {fiscal.id} {other.label}",
-                               (summary, item, Column.total), (fiscal, other, Column.total), tolerance))
+                               (summary, item, _main_col(summary, "revenue")),
+                               (fiscal, other, _main_col(fiscal, "revenue")), tolerance))
 
-    # 财政拨款收支总表 一般公共预算 column = 一般公共预算支出表 (合计 and 类 rows)
     miss = _empty_or_missing(CROSS_FISCAL_GPB, [fiscal, gpb], "财政拨款收支总表 or 一般公共预算支出表")
-    if miss:
-        out += miss
-    else:
-        cur, tot = _item(fiscal, "expenditure", CURRENT_EXPENDITURE_TOTAL), _total_row(gpb)
-        col = Column.general_public_budget if col_index(fiscal, Column.general_public_budget, "expenditure") is not None \
-            else Column.total
-        if cur is not None and tot is not None:
-            out.append(_eq(CROSS_FISCAL_GPB, f"{fiscal.id} {cur.label} {col.value} = {gpb.id} 合计",
-                           (fiscal, cur, col), (gpb, tot, Column.total), tolerance))
-        out += _function_categories(fiscal, col, gpb, Column.total, CROSS_FISCAL_GPB, tolerance)
+    out += miss if miss else _fiscal_vs_gpb(doc, fiscal, gpb, tolerance)
 
-    # subject rows: 收入总表 = 支出总表 by code (total); 收入总表 一般公共预算 = 一般公共预算支出表 by code
-    out += _subjects_agree(revenue, Column.total, expenditure, Column.total, CROSS_SUBJECTS, tolerance)
-    out += _subjects_agree(revenue, Column.general_public_budget, gpb, Column.total, CROSS_GPB_SUBJECTS, tolerance)
+    # subject rows: 收入总表 = 支出总表 by code (total, plus 上年结转 where 合计 leaves it out);
+    # 收入总表 一般公共预算 = 一般公共预算支出表 by code
+    rev_cols = [Column.total]
+    if _usable(revenue) and _carryover_outside_total(revenue):
+        rev_cols.append(Column.carryover)
+    out += _subjects_agree(revenue, rev_cols, expenditure, Column.total, CROSS_SUBJECTS, tolerance)
+    out += _subjects_agree(revenue, [Column.general_public_budget], gpb, Column.total, CROSS_GPB_SUBJECTS, tolerance)
     return out
+
+
+def _fiscal_vs_gpb(doc: DisclosureDocument, fiscal: Table, gpb: Table, tolerance: Decimal) -> list[CheckResult]:
+    """财政拨款收支总表 一般公共预算 = 一般公共预算支出表 (合计 and 类 rows).
+
+    The 财政拨款收支总表 spends 上年财政拨款结转 too; a 一般公共预算支出表 "（不含上年结转）" does not, so
+    its 合计 plus the 一般公共预算 结转 is compared. Where the 支出 side has no 一般公共预算 column (it
+    lists uses, 基本支出/项目支出, and includes 政府性基金), the 收入 line 一、一般公共预算 is compared.
+    """
+    out: list[CheckResult] = []
+    tot = _total_row(gpb)
+    if tot is None:
+        return [skipped(CROSS_FISCAL_GPB, "一般公共预算支出表 has no 合计 row", gpb)]
+    excludes = _excludes_carryover(gpb)
+    carry, by_source = _carry_lines(fiscal)
+    rcol = _main_col(fiscal, "revenue")
+    carried = _sum(r.amounts.get(rcol) for r in carry)
+    gpb_carry = by_source.get(Column.general_public_budget)
+    carry_part = [_val(fiscal, gpb_carry, rcol)] if gpb_carry is not None else []
+    by_column = col_index(fiscal, Column.general_public_budget, "expenditure") is not None
+    # the 一般公共预算 结转 is needed where one side counts it and the other does not
+    if carried and gpb_carry is None and excludes == by_column:
+        return [skipped(CROSS_FISCAL_GPB, "上年财政拨款结转 is not broken down by source", fiscal)]
+    g = (gpb, tot, Column.total)
+
+    if by_column:
+        col = Column.general_public_budget
+        cur = _current_line(fiscal, "expenditure")
+        if cur is not None:
+            out.append(identity(CROSS_FISCAL_GPB, f"{fiscal.id} {cur.label} {col.value} = {gpb.id} 合计"
+                                + (" + 上年结转" if excludes and carry_part else ""),
+                                _val(fiscal, cur, col), [_val(*g)] + (carry_part if excludes else []), tolerance))
+        gpb_carry_value = gpb_carry.amounts.get(rcol) if gpb_carry is not None else None
+        by_category: dict[str, list[Refd]] = {}
+        if excludes and gpb_carry_value:
+            found = _gpb_carry_by_category(doc, gpb_carry_value, tolerance)
+            if found is None:
+                return out + [skipped(CROSS_FISCAL_GPB, "上年结转 is not broken down by category", fiscal)]
+            by_category = found
+        return out + _function_categories(fiscal, col, gpb, Column.total, CROSS_FISCAL_GPB, tolerance, by_category)
+
+    # no 一般公共预算 column on the 支出 side: this year's 一般公共预算 income = the table
+    line = next((r for r in _lines_above(fiscal, "revenue")
+                 if _source_of(r.label) == Column.general_public_budget), None)
+    if line is None:
+        return [skipped(CROSS_FISCAL_GPB, "no 一般公共预算 column or line", fiscal)]
+    if excludes or not carry_part:
+        out.append(identity(CROSS_FISCAL_GPB, f"{fiscal.id} {line.label} = {gpb.id} 合计",
+                            _val(fiscal, line, rcol), [_val(*g)], tolerance))
+    else:
+        out.append(identity(CROSS_FISCAL_GPB, f"{gpb.id} 合计 = {fiscal.id} {line.label} + 上年结转",
+                            _val(*g), [_val(fiscal, line, rcol)] + carry_part, tolerance))
+    return out + [skipped(CROSS_FISCAL_GPB, f"{fiscal.id} has no 一般公共预算 column by category", fiscal)]
+
+
+def _lei_names(doc: DisclosureDocument) -> dict[str, str]:
+    """类 code -> name, from every function-classification table of the document."""
+    out: dict[str, str] = {}
+    for t in doc.tables:
+        for r in t.rows:
+            if isinstance(r, SubjectRow) and r.subject_code and r.subject_level == SubjectLevel.lei:
+                out.setdefault(r.subject_code, _label(r.subject_name))
+    return out
+
+
+def _gpb_carry_by_category(doc: DisclosureDocument, amount: Decimal,
+                           tolerance: Decimal) -> dict[str, list[Refd]] | None:
+    """The 一般公共预算 上年结转 (``amount``) by function category (keyed by the 类 name), or None.
+
+    From the 上年结转 project table (its 一般公共预算 column, by the projects' subject codes) when its
+    projects account for all of ``amount``; else from the 收支总表's 上年结转安排 column when all the
+    上年结转 is 一般公共预算.
+    """
+    names = _lei_names(doc)
+    for t in _tables(doc, (TableType.project_expenditure_carryover,)):
+        if not _usable(t) or col_index(t, Column.general_public_budget) is None:
+            continue
+        projects = [r for r in t.rows if isinstance(r, ProjectRow) and r.level == "project"]
+        if abs(_sum(r.amounts.get(Column.general_public_budget) for r in projects) - amount) > tolerance:
+            continue
+        out: dict[str, list[Refd]] = {}
+        for r in projects:
+            if r.amounts.get(Column.general_public_budget):
+                name = names.get((r.subject_code or "")[:3])
+                if name is None:
+                    break
+                out.setdefault(name, []).append(_val(t, r, Column.general_public_budget))
+        else:
+            return out
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    if _usable(summary) and col_index(summary, Column.carryover, "expenditure") is not None:
+        cur = _current_line(summary, "expenditure")
+        if cur is not None and abs((cur.amounts.get(Column.carryover) or ZERO) - amount) <= tolerance:
+            return {_label(r.label): [_val(summary, r, Column.carryover)] for r in _expenditure_items(summary)
+                    if r.amounts.get(Column.carryover)}
+    return None
 
 
 def _function_categories(summary: Table, column: Column, table: Table, table_column: Column, rule_id: str,
-                         tolerance: Decimal) -> list[CheckResult]:
-    """Expenditure lines of a 收支总表 (一、一般公共服务支出 …) = the 类 rows of a function table."""
+                         tolerance: Decimal, extra: dict[str, list[Refd]] | None = None) -> list[CheckResult]:
+    """Expenditure lines of a 收支总表 (一、一般公共服务支出 …) = the 类 rows of a function table
+    (plus ``extra`` amounts by category, e.g. the 上年结转 a "不含上年结转" table leaves out).
+
+    Skipped when the function table prints no 类 rows (Jiangsu's one-row 支出预算总表) or the 收支总表
+    lists uses (基本支出, 项目支出) rather than function categories.
+    """
     lei = {_label(r.subject_name): r for r in table.rows
            if isinstance(r, SubjectRow) and r.subject_level == SubjectLevel.lei}
+    if not lei:
+        return [skipped(rule_id, f"{table.id} has no 类 rows", table)]
+    items = [r for r in _expenditure_items(summary) if _is_function_line(summary, r)]
+    if not items:
+        return [skipped(rule_id, f"{summary.id} lists no function categories", summary)]
+    extra = extra or {}
     out = []
-    for item in _expenditure_items(summary):
-        row = lei.get(_label(item.label))
+    for item in items:
+        name = _label(item.label)
+        row = lei.get(name)
+        more = extra.get(name, [])
         if row is not None:
-            out.append(_eq(rule_id, f"{summary.id} {item.label} {column.value} = {table.id} {row.subject_code}",
-                           (summary, item, column), (table, row, table_column), tolerance))
+            out.append(identity(rule_id, f"{summary.id} {item.label} {column.value} = {table.id} {row.subject_code}"
+                                + (" + 上年结转" if more else ""),
+                                _val(summary, item, column), [_val(table, row, table_column), *more], tolerance))
         elif item.amounts.get(column):
             out.append(identity(rule_id, f"{summary.id} {item.label}: no {table.id} row",
-                                (item.amounts.get(column), _ref(summary, item, column)),
-                                [(None, CellRef(table_id=table.id))], tolerance))
+                                _val(summary, item, column), [(None, CellRef(table_id=table.id)), *more], tolerance))
     return out
 
 
-def _subjects_agree(a: Table | None, a_col: Column, b: Table | None, b_col: Column, rule_id: str,
+def _subjects_agree(a: Table | None, a_cols: Sequence[Column], b: Table | None, b_col: Column, rule_id: str,
                     tolerance: Decimal) -> list[CheckResult]:
+    """Subject rows of two tables agree by code: ``a``'s columns (summed) = ``b``'s column.
+
+    With one column the ``a`` cell is the checked one; with several (合计 + 上年结转) the ``b`` cell is.
+    """
     miss = _empty_or_missing(rule_id, [a, b], "function-classification")
     if miss:
         return miss
     rows_a = {r.subject_code: r for r in a.rows if isinstance(r, SubjectRow) and r.subject_code}
     rows_b = {r.subject_code: r for r in b.rows if isinstance(r, SubjectRow) and r.subject_code}
-    if not rows_a or not rows_b or not any(a_col in r.amounts for r in rows_a.values()):
+    if not rows_a or not rows_b or not any(a_cols[0] in r.amounts for r in rows_a.values()):
         return [skipped(rule_id, "no subject rows with that column on both sides", a)]
+    what_a = " + ".join(c.value for c in a_cols)
     out = []
     for code in sorted(set(rows_a) | set(rows_b)):
         ra, rb = rows_a.get(code), rows_b.get(code)
-        found = _val(a, ra, a_col) if ra else (None, CellRef(table_id=a.id))
+        mine = [_val(a, ra, c) for c in a_cols] if ra else [(None, CellRef(table_id=a.id))]
         other = _val(b, rb, b_col) if rb else (None, CellRef(table_id=b.id))
-        out.append(identity(rule_id, f"{code}: {a.id} {a_col.value} = {b.id} {b_col.value}", found, [other], tolerance))
+        if len(a_cols) == 1:
+            out.append(identity(rule_id, f"{code}: {a.id} {what_a} = {b.id} {b_col.value}", mine[0], [other],
+                                tolerance))
+        else:
+            out.append(identity(rule_id, f"{code}: {b.id} {b_col.value} = {a.id} {what_a}", other, mine, tolerance))
     return out
 
 
@@ -676,18 +1071,50 @@ def check_project_table_total(doc: DisclosureDocument, tolerance: Decimal = DEFA
                      _val(expenditure, tot, Column.project_expenditure), parts, tolerance)]
 
 
+def _basic_source(doc: DisclosureDocument, economic: Table) -> tuple[Table, object, Column] | None:
+    """Where the 基本支出 an economic table breaks down is printed, for the same funds.
+
+    A 一般公共预算 economic table: the 一般公共预算支出表's 合计 基本支出 (the 支出总表's where the document
+    has no 一般公共预算支出表). A 财政拨款 one: the 财政拨款收支总表's 基本支出 line (支出用途), else the
+    一般公共预算支出表's 合计 基本支出.
+    """
+    gpb = _first(doc, GPB_EXPENDITURE)
+    if economic.table_type == TableType.fiscal_appropriation_basic_economic:
+        fiscal = _first(doc, FISCAL_SUMMARY)
+        if _usable(fiscal):
+            line = next((r for r in _side_rows(fiscal, "expenditure")
+                         if _label(r.label) == "基本支出" and not _is_function_line(fiscal, r)), None)
+            if line is not None:
+                return fiscal, line, _main_col(fiscal, "expenditure")
+    source = gpb if gpb is not None else _first(doc, EXPENDITURE_SUMMARY)
+    if not _usable(source):
+        return None
+    row = _total_row(source)
+    if row is None or Column.basic_expenditure not in row.amounts:
+        return None
+    return source, row, Column.basic_expenditure
+
+
 def check_basic_vs_economic(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
-    """基本支出 (一般公共预算支出表, else 支出总表) 合计 = the economic table's 合计."""
-    economic = _first(doc, BASIC_ECONOMIC)
-    source = _first(doc, GPB_EXPENDITURE) or _first(doc, EXPENDITURE_SUMMARY)
-    miss = _empty_or_missing(CROSS_BASIC_ECONOMIC, [economic, source], "economic or expenditure")
-    if miss:
-        return miss
-    a, b = _total_row(source), _total_row(economic)
-    if a is None or b is None or Column.basic_expenditure not in a.amounts:
-        return [skipped(CROSS_BASIC_ECONOMIC, "no 合计 基本支出", source)]
-    return [_eq(CROSS_BASIC_ECONOMIC, f"{source.id} 合计 基本支出 = {economic.id} 合计",
-                (source, a, Column.basic_expenditure), (economic, b, Column.total), tolerance)]
+    """基本支出 (of the same funds: see :func:`_basic_source`) = each economic table's 合计."""
+    economics = _tables(doc, BASIC_ECONOMIC)
+    if not economics:
+        return [skipped(CROSS_BASIC_ECONOMIC, "no economic table")]
+    out = []
+    for economic in economics:
+        if not _usable(economic):
+            out.append(skipped(CROSS_BASIC_ECONOMIC, "table is empty (本表无数据)", economic))
+            continue
+        total, source = _total_row(economic), _basic_source(doc, economic)
+        columns = _side_columns(economic, None)
+        if total is None or not columns or source is None:
+            out.append(skipped(CROSS_BASIC_ECONOMIC, "no 合计 基本支出 of the same funds", economic))
+            continue
+        column = Column.total if Column.total in columns else columns[0]
+        table, row, col = source
+        out.append(_eq(CROSS_BASIC_ECONOMIC, f"{table.id} {_row_name(row)} {col.value} = {economic.id} 合计",
+                       source, (economic, total, column), tolerance))
+    return out
 
 
 # ==================================================================================================
@@ -737,6 +1164,27 @@ def check_project_cards(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TO
     return out
 
 
+def _doc_carryover(doc: DisclosureDocument, revenue: Table,
+                   total) -> tuple[Decimal, dict[Column, tuple[Refd, Table]], Decimal]:
+    """上年结转 in the document: its amount (收支总表's 上年结转 lines, else the 收入总表's), the part of
+    each fiscal source (the 上年财政拨款结转 breakdown of the 财政拨款收支总表, else of the 收支总表), and
+    the rest (结转 of the other sources)."""
+    summary, fiscal = _first(doc, REVENUE_EXPENDITURE_SUMMARY), _first(doc, FISCAL_SUMMARY)
+    carry = _carry_lines(summary)[0]
+    if carry:
+        carried = _sum(r.amounts.get(_main_col(summary, "revenue")) for r in carry)
+    else:
+        theirs = _revenue_carry(revenue, total)
+        carried = theirs[0] or ZERO if theirs is not None else ZERO
+    by_source: dict[Column, tuple[Refd, Table]] = {}
+    for t in (fiscal, summary):
+        rows = _carry_lines(t)[1]
+        if rows:
+            by_source = {c: (_val(t, r, _main_col(t, "revenue")), t) for c, r in rows.items()}
+            break
+    return carried, by_source, carried - _sum(v for (v, _), _t in by_source.values())
+
+
 def check_department_card(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
     """Department card: sources and directions sum to their totals, and agree with the tables."""
     card = next((c for c in doc.cards if c.card_type == CardType.department), None)
@@ -757,32 +1205,49 @@ def check_department_card(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_
                             (card.funds[total].annual_amount, _fund_ref(card, total, "annual_amount")),
                             [(card.funds[i].annual_amount, _fund_ref(card, i, "annual_amount")) for i in parts],
                             tolerance))
-    # against the tables (compared in 元)
+    # against the tables (compared in 元). The card's 合计 is the year's whole money (收入总计), so its
+    # source lines include 上年结转: a 收入总表 source (this year's income) plus that source's 结转.
     summary, revenue, expenditure = (_first(doc, REVENUE_EXPENDITURE_SUMMARY), _first(doc, REVENUE_SUMMARY),
                                      _first(doc, EXPENDITURE_SUMMARY))
-    pairs: list[tuple[tuple[bool, str], Table | None, object, Column]] = []
+    pairs: list[tuple[tuple[bool, str], str, list[tuple[Refd, Table]]]] = []
     if _usable(summary):
-        pairs.append(((False, "total"), summary, _item(summary, "revenue", REVENUE_GRAND_TOTAL), Column.total))
-    if _usable(revenue):
-        tot = _total_row(revenue)
+        grand = _grand_line(summary, "revenue")
+        if grand is not None:
+            pairs.append(((False, "total"), f"{summary.id} {grand.label}",
+                          [(_val(summary, grand, _main_col(summary, "revenue")), summary)]))
+    tot = _total_row(revenue) if _usable(revenue) else None
+    if tot is not None:
+        carried, by_source, rest = _doc_carryover(doc, revenue, tot)
         for canonical, col in (("general_public_budget", Column.general_public_budget),
                                ("government_fund", Column.government_fund), ("state_capital", Column.state_capital),
                                ("special_account", Column.special_account)):
-            pairs.append(((False, canonical), revenue, tot, col))
+            this_year = _revenue_source(revenue, tot, col)
+            if this_year is None or (False, canonical) not in lines:
+                continue
+            parts = [(this_year, revenue)]
+            if carried:
+                if col in by_source:
+                    parts.append(by_source[col])
+                elif (col in FISCAL_PARTS and not by_source) or (col not in FISCAL_PARTS and rest != 0):
+                    out.append(skipped(CARD_DEPT_VS_TABLES, f"上年结转 of {col.value} is not printed", card=card))
+                    continue
+            pairs.append(((False, canonical), f"{revenue.id} {col.value}" + (" + 上年结转" if len(parts) > 1 else ""),
+                          parts))
     if _usable(expenditure):
         tot = _total_row(expenditure)
         for canonical, col in (("total", Column.total), ("basic_expenditure", Column.basic_expenditure),
                                ("project_expenditure", Column.project_expenditure)):
-            pairs.append(((True, canonical), expenditure, tot, col))
-    for key, table, row, col in pairs:
+            if tot is not None and col in tot.amounts:
+                pairs.append(((True, canonical), f"{expenditure.id} {col.value}", [(_val(expenditure, tot, col), expenditure)]))
+    for key, what, parts in pairs:
         i = lines.get(key)
-        if i is None or row is None or col not in row.amounts:
+        if i is None:
             continue
-        scale = (table.unit or Unit.ten_thousand_yuan).in_yuan
+        scale = (parts[0][1].unit or Unit.ten_thousand_yuan).in_yuan
         out.append(identity(
-            CARD_DEPT_VS_TABLES, f"{card.id} {card.funds[i].source} = {table.id} {col.value} (in 元)",
+            CARD_DEPT_VS_TABLES, f"{card.id} {card.funds[i].source} = {what} (in 元)",
             (_in_yuan(card.funds[i].annual_amount, card.funds_unit), _fund_ref(card, i, "annual_amount")),
-            [(_in_yuan(row.amounts.get(col), table.unit), _ref(table, row, col))], tolerance * scale))
+            [(_in_yuan(v, t.unit), ref) for (v, ref), t in parts], tolerance * scale))
     if not any(r.rule_id == CARD_DEPT_VS_TABLES for r in out):
         out.append(skipped(CARD_DEPT_VS_TABLES, "no summary tables to compare with", card=card))
     return out

@@ -791,7 +791,8 @@ def _sha256(path: Path) -> str:
 
 
 def write_page_sample(pa: PageAnalysis, facts: DocumentFacts, out_dir: Path, *, preset: str, seed: int,
-                      source: SourceFile, clean: Image.Image | None = None, clean_dpi: int | None = 200) -> Path:
+                      source: SourceFile, clean: Image.Image | None = None, clean_dpi: int | None = 200,
+                      write_pdf: bool = True) -> Path:
     """Render, degrade and write one sample folder for a labelled page; returns the folder."""
     from budgetdoc.synth.writer import PageOutput, write_sample
 
@@ -813,7 +814,7 @@ def write_page_sample(pa: PageAnalysis, facts: DocumentFacts, out_dir: Path, *, 
     if folder.exists():
         shutil.rmtree(folder)
     write_sample(folder, truth=truth, pages=[PageOutput(image=image, labels=labels, image_format=fmt,
-                                                        jpeg_quality=quality)], meta=meta)
+                                                        jpeg_quality=quality)], meta=meta, write_pdf=write_pdf)
     return folder
 
 
@@ -827,6 +828,7 @@ def label_real_pdfs(
     max_total_mb: float | None = None,
     clean_dpi: int | None = 200,
     write_report: bool = True,
+    write_pdf: bool = True,
 ) -> LabellingReport:
     """Label the table pages of real born-digital PDFs and write one sample folder per page.
 
@@ -837,7 +839,7 @@ def label_real_pdfs(
     (:func:`raster_check`). ``clean`` pages are resampled to ``clean_dpi`` (the scan presets bring
     their own dpi). Samples are written round-robin over the PDFs so that a ``max_total_mb`` budget
     (every byte of every sample folder) cuts evenly: a sample that would pass it is deleted and
-    listed in ``skipped_for_size``. Writes ``<out_dir>/real-labelling-report.json`` unless
+    listed in ``skipped_for_size``. Writes ``<out_dir>/labelling-report.json`` unless
     ``write_report`` is False. The same arguments give the same bytes.
     """
     presets = list(presets)
@@ -892,7 +894,7 @@ def label_real_pdfs(
             pr.details[pa.page] = problem
             continue
         folder = write_page_sample(pa, facts_by_pdf[pa.pdf], out_dir, preset=preset, seed=seed,
-                                   source=sources[pa.pdf], clean=clean, clean_dpi=clean_dpi)
+                                   source=sources[pa.pdf], clean=clean, clean_dpi=clean_dpi, write_pdf=write_pdf)
         size = _dir_bytes(folder)
         if budget is not None and report.total_bytes + size > budget:
             shutil.rmtree(folder)
@@ -914,7 +916,7 @@ def label_real_pdfs(
     if write_report:
         from budgetdoc.util.files import atomic_write_text
 
-        atomic_write_text(out_dir / "real-labelling-report.json",
+        atomic_write_text(out_dir / "labelling-report.json",
                           json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n")
     return report
 
@@ -938,7 +940,7 @@ def label_real(
     """Label the table pages of real born-digital PDFs from their own text layer and write samples.
 
     Every page is analysed and verified; rejected pages are counted by reason in the summary and in
-    ``<out>/real-labelling-report.json``.
+    ``<out>/labelling-report.json``.
     """
     paths: list[Path] = []
     for p in pdfs or [Path("datasets/real")]:

@@ -55,8 +55,12 @@ def load_document(path: str | Path) -> DisclosureDocument:
         raise ValueError(f"{p}: {e}") from e
 
 
-def document_to_json(doc: DisclosureDocument) -> str:
-    return json.dumps(doc.model_dump(mode="json", exclude_none=False), ensure_ascii=False, indent=1) + "\n"
+def document_to_json(doc: DisclosureDocument, *, compact: bool = False) -> str:
+    """The document as JSON text: indented for people, or ``compact`` (about 40% smaller)."""
+    data = doc.model_dump(mode="json", exclude_none=False)
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def dump_document(doc: DisclosureDocument, path: str | Path) -> Path:

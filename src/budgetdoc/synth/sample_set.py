@@ -61,12 +61,17 @@ def summarize(root: Path) -> dict:
             "tables_by_type": dict(sorted(table_types.items()))}
 
 
+#: Files of the set that are not generated (the hand-written dataset card) or are the checksums.
+UNCHECKED = {CHECKSUM_FILE, "README.md"}
+
+
+def _generated_files(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.is_file() and p.relative_to(root).as_posix() not in UNCHECKED)
+
+
 def write_checksums(root: Path) -> Path:
-    """``SHA256SUMS`` over every file of every sample folder (sha256sum -c format)."""
-    lines = []
-    for d in sample_dirs(root):
-        for f in sorted(p for p in d.rglob("*") if p.is_file()):
-            lines.append(f"{sha256_file(f)}  {f.relative_to(root).as_posix()}")
+    """``SHA256SUMS`` over every generated file of the set (``sha256sum -c`` format)."""
+    lines = [f"{sha256_file(f)}  {f.relative_to(root).as_posix()}" for f in _generated_files(root)]
     return atomic_write_text(Path(root) / CHECKSUM_FILE, "\n".join(lines) + "\n")
 
 
@@ -84,10 +89,8 @@ def verify_checksums(root: Path) -> list[str]:
             problems.append(f"missing: {name}")
         elif sha256_file(f) != digest:
             problems.append(f"changed: {name}")
-    for d in sample_dirs(root):
-        for f in d.rglob("*"):
-            if f.is_file() and f.relative_to(root).as_posix() not in listed:
-                problems.append(f"not listed: {f.relative_to(root).as_posix()}")
+    problems += [f"not listed: {f.relative_to(root).as_posix()}" for f in _generated_files(root)
+                 if f.relative_to(root).as_posix() not in listed]
     return problems
 
 
@@ -100,7 +103,7 @@ def build_all(out: Path, *, real_pdf_dir: Path = REAL_PDF_DIR) -> dict:
     build_sample_set(out)
     report = label_real_pdfs(
         sorted(Path(real_pdf_dir).glob("*.pdf")), out,
-        presets=("clean", "office-scan", "poor-scan"), seed=REAL_SEED, pages_per_pdf=None, max_total_mb=6.0,
+        presets=("clean", "office-scan", "poor-scan"), seed=REAL_SEED, pages_per_pdf=4, max_total_mb=10.0, write_pdf=False,
     )
     summary = summarize(out)
     summary["real_labelling"] = report.model_dump(mode="json") if hasattr(report, "model_dump") else report

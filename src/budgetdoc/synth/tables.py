@@ -1208,18 +1208,20 @@ def shanghai_tables(data: BudgetData) -> list[Table]:
 
     # 4 部门财政拨款收支预算总表
     g = GridBuilder(7)
-    g.header([h("财政拨款收入", h("项目", role="item", side="revenue"), h("预算数", col=T, side="revenue")),
+    # the revenue amount column is "财政拨款收入 / 预算数": the 财政拨款 income (canonical_column's reading)
+    FA = Column.fiscal_appropriation
+    g.header([h("财政拨款收入", h("项目", role="item", side="revenue"), h("预算数", col=FA, side="revenue")),
               h("财政拨款支出", h("项目", role="item", side="expenditure"), h("合计", col=T, side="expenditure"),
                 h("一般公共预算", col=GPB, side="expenditure"), h("政府性基金预算", col=GF, side="expenditure"),
                 h("国有资本经营预算", col=SC, side="expenditure"))])
-    left = [("一、一般公共预算资金", {T: data.income("gpb")}, False), ("二、政府性基金", {T: data.income("gf")}, False),
-            ("三、国有资本经营预算", {T: data.income("sc")}, False)]
+    left = [("一、一般公共预算资金", {FA: data.income("gpb")}, False), ("二、政府性基金", {FA: data.income("gf")}, False),
+            ("三、国有资本经营预算", {FA: data.income("sc")}, False)]
     right = _category_side(ctx, pools.category_list("shanghai", y), m_fiscal(carry=False),
                            {T: "total", GPB: "gpb", GF: "gf", SC: "sc"}, only_used=True)
     rcols = [T, GPB, GF, SC]
-    rows = _two_sided(g, ctx, left, right, [T], rcols)
+    rows = _two_sided(g, ctx, left, right, [FA], rcols)
     all_f = {T: fiscal_cur, **{SOURCE_COLUMN[s]: data.income(s) for s in FISCAL}}
-    rows += _two_sided(g, ctx, [("收入总计", {T: fiscal_cur}, True)], [("支出总计", all_f, True)], [T], rcols)
+    rows += _two_sided(g, ctx, [("收入总计", {FA: fiscal_cur}, True)], [("支出总计", all_f, True)], [FA], rcols)
     out.append(_make_table(g, tid=tid(), ttype=TableType.fiscal_appropriation_summary,
                            title=f"{y}年部门财政拨款收支预算总表", label=None, data=data, unit=u, rows=rows, notes=[],
                            is_empty=False))

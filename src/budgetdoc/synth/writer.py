@@ -79,7 +79,8 @@ def write_sample(
             atomic_write_bytes(out_dir / name, data)
         atomic_write_text(
             out_dir / f"labels/page-{p.labels.page:03d}.json",
-            json.dumps(p.labels.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n",
+            # compact: label files hold thousands of boxes; `jq .` pretty-prints them
+            json.dumps(p.labels.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n",
         )
     if write_pdf and encoded:
         atomic_write_bytes(out_dir / "document.pdf", images_to_pdf(encoded))
@@ -88,8 +89,23 @@ def write_sample(
     for c in truth.cards:
         if c.form is not None:
             atomic_write_text(out_dir / f"tables/{c.id}.html", grid_to_html(c.form) + "\n")
-    atomic_write_text(out_dir / "truth.json", document_to_json(truth))
+    atomic_write_text(out_dir / "truth.json", document_to_json(truth, compact=True))
     atomic_write_text(
         out_dir / "meta.json", json.dumps(meta.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
     )
     return out_dir
+
+
+def write_pdf_from_pages(sample_dir: Path) -> Path:
+    """Write ``document.pdf`` of a sample folder from its page images (the same bytes
+    :func:`write_sample` would have written): the committed sample set leaves it out to halve its size."""
+    sample_dir = Path(sample_dir)
+    images = []
+    for lp in sorted((sample_dir / "labels").glob("page-*.json")):
+        labels = PageLabels.model_validate_json(lp.read_text(encoding="utf-8"))
+        if labels.image is None:
+            raise ValueError(f"{lp}: no page image to build the PDF from")
+        images.append((sample_dir / labels.image).read_bytes())
+    if not images:
+        raise ValueError(f"{sample_dir}: no labelled pages")
+    return atomic_write_bytes(sample_dir / "document.pdf", images_to_pdf(images))
