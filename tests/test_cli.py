@@ -15,7 +15,7 @@ runner = CliRunner()
 
 def test_help_lists_the_commands():
     out = runner.invoke(app, ["--help"]).output
-    for command in ("synth", "label-real", "samples", "schema", "validate"):
+    for command in ("synth", "label-real", "samples", "eval", "overlay", "schema", "validate"):
         assert command in out
 
 

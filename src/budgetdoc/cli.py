@@ -146,13 +146,15 @@ def overlay(
 def _register_stage_commands() -> None:
     # Commands live in their stage's module (which imports heavy dependencies lazily);
     # they are registered here so ``--help`` lists them.
-    from budgetdoc.synth.sample_set import samples
+    from budgetdoc.evaluation.cli import eval_command
     from budgetdoc.labelling.real_pdf import label_real
     from budgetdoc.synth.command import synth
+    from budgetdoc.synth.sample_set import samples
 
     app.command("synth")(synth)
     app.command("label-real")(label_real)
     app.command("samples")(samples)
+    app.command("eval")(eval_command)
 
 
 _register_stage_commands()
