@@ -2,11 +2,12 @@
 # Set up budgetdoc on a fresh Debian machine with Python 3.11:
 #   system packages (system-packages.txt), a virtual environment in .venv, the package itself.
 # Usage: scripts/setup.sh [--test]     (--test also installs the test dependencies)
+# Installs the default OCR engine (extra `ocr`: RapidOCR PP-OCRv6, offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+extras="[ocr]"
+[ "${1:-}" = "--test" ] && extras="[ocr,test]"
 
 # --- system packages -------------------------------------------------------------------------
 mapfile -t pkgs < <(grep -v '^\s*#' system-packages.txt | grep -v '^\s*$')
