@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from budgetdoc.table_structure.slots import merged_slot_groups
+
 THIN = 2.0  # pt: a rect no thicker than this is a line
 DOT = 2.0  # pt: a rect no larger than this in both directions is a junction dot, not a rule
 POS_TOL = 1.0  # pt: collinear rules closer than this share one position
@@ -345,44 +347,7 @@ def build_grid(region: list[Segment]) -> Grid:
     def h_present(k: int, c: int) -> bool:  # horizontal grid line k over column slot c
         return _coverage(h_on.get(k, []), xs[c], xs[c + 1]) >= COVER_MIN
 
-    outside = nr * nc
-    parent = list(range(nr * nc + 1))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-
-    for r in range(nr):
-        for c in range(nc):
-            i = r * nc + c
-            if c + 1 < nc and not v_present(c + 1, r):
-                union(i, i + 1)
-            if r + 1 < nr and not h_present(r + 1, c):
-                union(i, i + nc)
-            if c == 0 and not v_present(0, r):
-                union(i, outside)
-            if c == nc - 1 and not v_present(nc, r):
-                union(i, outside)
-            if r == 0 and not h_present(0, c):
-                union(i, outside)
-            if r == nr - 1 and not h_present(nr, c):
-                union(i, outside)
-
-    comps: dict[int, list[tuple[int, int]]] = {}
-    out_root = find(outside)
-    for r in range(nr):
-        for c in range(nc):
-            root = find(r * nc + c)
-            if root == out_root:
-                continue
-            comps.setdefault(root, []).append((r, c))
+    comps = dict(enumerate(merged_slot_groups(nr, nc, v_present, h_present)))
     raw: list[tuple[int, int, int, int]] = []
     for slots in comps.values():
         r0 = min(s[0] for s in slots)

@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from budgetdoc.model.document import CellGrid, Provenance, TableCell
 from budgetdoc.model.geometry import BoundingBox
 from budgetdoc.table_structure.lines import LineSet, Segment
+from budgetdoc.table_structure.slots import merged_slot_groups
 
 __all__ = [
     "DetectedCell",
@@ -352,42 +353,7 @@ def _slot_cells(ys: list[float], xs: list[float], h_on: list[list[Rule]], v_on: 
     def h_present(k: int, c: int) -> bool:  # horizontal grid line k over column slot c
         return _coverage(h_on[k], xs[c], xs[c + 1]) >= cover_min
 
-    outside = nr * nc
-    parent = list(range(nr * nc + 1))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-
-    for r in range(nr):
-        for c in range(nc):
-            i = r * nc + c
-            if c + 1 < nc and not v_present(c + 1, r):
-                union(i, i + 1)
-            if r + 1 < nr and not h_present(r + 1, c):
-                union(i, i + nc)
-            if c == 0 and not v_present(0, r):
-                union(i, outside)
-            if c == nc - 1 and not v_present(nc, r):
-                union(i, outside)
-            if r == 0 and not h_present(0, c):
-                union(i, outside)
-            if r == nr - 1 and not h_present(nr, c):
-                union(i, outside)
-    comps: dict[int, list[tuple[int, int]]] = {}
-    out_root = find(outside)
-    for r in range(nr):
-        for c in range(nc):
-            root = find(r * nc + c)
-            if root != out_root:
-                comps.setdefault(root, []).append((r, c))
+    comps = dict(enumerate(merged_slot_groups(nr, nc, v_present, h_present)))
     raw: list[tuple[int, int, int, int]] = []
     for slots in comps.values():
         r0 = min(t[0] for t in slots)
