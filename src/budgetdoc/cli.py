@@ -148,9 +148,11 @@ def _register_stage_commands() -> None:
     # they are registered here so ``--help`` lists them.
     from budgetdoc.evaluation.cli import eval_command
     from budgetdoc.labelling.real_pdf import label_real
+    from budgetdoc.pipeline.command import extract
     from budgetdoc.synth.command import synth
     from budgetdoc.synth.sample_set import samples
 
+    app.command("extract")(extract)
     app.command("synth")(synth)
     app.command("label-real")(label_real)
     app.command("samples")(samples)

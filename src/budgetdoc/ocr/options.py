@@ -95,4 +95,8 @@ _ADAPTER: TypeAdapter[RapidOcrOptions | TesseractOptions | PaddleOcrOptions] = T
 
 def parse_options(data: dict) -> RapidOcrOptions | TesseractOptions | PaddleOcrOptions:
     """Options from a plain mapping (a config file section), picked by its ``kind``."""
+    if data.get("kind") == "trocr":  # optional backend: its options live with it
+        from budgetdoc.ocr.trocr_backend import TrOcrOptions
+
+        return TrOcrOptions.model_validate(data)  # type: ignore[return-value]
     return _ADAPTER.validate_python(data)

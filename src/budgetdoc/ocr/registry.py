@@ -39,10 +39,17 @@ def _build_paddleocr(options: PaddleOcrOptions) -> OcrEngine:
     return PaddleOcrEngine(options)
 
 
+def _build_trocr(options: Any) -> OcrEngine:
+    from budgetdoc.ocr.trocr_backend import TrOcrEngine
+
+    return TrOcrEngine(options)
+
+
 _BUILDERS: dict[str, Callable[[Any], OcrEngine]] = {
     "rapidocr": _build_rapidocr,
     "tesseract": _build_tesseract,
     "paddleocr": _build_paddleocr,
+    "trocr": _build_trocr,
 }
 
 _ENGINES: dict[AnyOptions, OcrEngine] = {}

@@ -131,8 +131,11 @@ def _standard_key(text: str) -> str | None:
 
 
 def _is_section(text: str, words: tuple[str, ...]) -> bool:
+    """The key names one of the sections ``words``; in a word of four or more characters one
+    character may be lost (a tall narrow key cell often loses one), never changed: 年度绩效目标 is
+    not 绩效指标."""
     k = _clean_key(text)
-    return any(w in k for w in words)
+    return any(w in k or (len(w) >= 4 and any(w[:i] + w[i + 1:] in k for i in range(len(w)))) for w in words)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,0 +1,203 @@
+"""Pages → one document: tables continued across page breaks merged, then each table and card
+structured, then the document's own facts (title, department, year, kind) read.
+
+A table continues on the next page when the next page's first table has no title above it and its
+columns line up with the previous table's (or the previous item is a card, whose forms run on
+freely). A repeated header is dropped; a merged cell the page break cut in two (text on one part,
+the other blank) is joined again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from budgetdoc.model.document import (
+    CellGrid,
+    DisclosureDocument,
+    PerformanceCard,
+    ProcessingError,
+    Provenance,
+    SourceFile,
+    Table,
+)
+from budgetdoc.model.geometry import BoundingBox
+from budgetdoc.layout import TableContext
+from budgetdoc.parsing import detect_document_kind, normalize
+from budgetdoc.pipeline.page import PageExtraction, PageTable
+from budgetdoc.structuring import structure_card, structure_table
+
+__all__ = ["MergedItem", "assemble_document", "merge_pages", "merge_grids"]
+
+
+class MergedItem(BaseModel):
+    """A table or card after cross-page merging, not yet structured."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grid: CellGrid
+    context: TableContext
+    pages: list[int]
+    bbox_by_page: dict[int, BoundingBox] = Field(default_factory=dict)
+    col_edges_pt: list[float] = Field(default_factory=list)
+
+
+def _row_texts(grid: CellGrid, row: int) -> list[str]:
+    return [normalize(c.text) for c in sorted(grid.cells, key=lambda c: c.col) if c.row == row]
+
+
+def _repeated_header_rows(prev: CellGrid, prev_header: int, cont: CellGrid) -> int:
+    """How many leading rows of ``cont`` repeat ``prev``'s header rows word for word."""
+    n = 0
+    for r in range(min(prev_header, cont.num_rows)):
+        a, b = _row_texts(prev, r), _row_texts(cont, r)
+        if a and a == b:
+            n += 1
+        else:
+            break
+    return n
+
+
+def _union_edges(a: Sequence[float], b: Sequence[float], tol: float) -> list[float] | None:
+    """The column rules of two parts together (rules closer than ``tol`` are one), or None when
+    the outer edges disagree (not the same table)."""
+    if not a or not b or abs(a[0] - b[0]) > 3 * tol or abs(a[-1] - b[-1]) > 3 * tol:
+        return None
+    merged: list[float] = []
+    for x in sorted([*a, *b]):
+        if merged and x - merged[-1] <= tol:
+            continue
+        merged.append(x)
+    return merged
+
+
+def _remap_columns(grid: CellGrid, edges: Sequence[float], union: Sequence[float]) -> CellGrid:
+    """The grid on the union's column slots (a cell spans every union slot inside its rules)."""
+    def slot(x: float) -> int:
+        return min(range(len(union)), key=lambda k: abs(union[k] - x))
+
+    cells = []
+    for c in grid.cells:
+        c0, c1 = slot(edges[c.col]), slot(edges[c.col + c.col_span])
+        cells.append(c.model_copy(update={"col": c0, "col_span": max(1, c1 - c0)}))
+    return CellGrid(num_rows=grid.num_rows, num_cols=len(union) - 1, header_rows=grid.header_rows, cells=cells)
+
+
+def merge_grids(prev: CellGrid, cont: CellGrid, *, drop_rows: int = 0, join_cut_cells: bool = True,
+                card: bool = False) -> CellGrid:
+    """``cont`` appended under ``prev`` (same column slots), its first ``drop_rows`` rows left out.
+
+    A cut merged cell is joined: the last cell of ``prev`` and the first of ``cont`` in the same
+    columns, one of them blank, become one cell when either spans rows or (in a card) always.
+    """
+    offset = prev.num_rows - drop_rows
+    prev_cells = [c.model_copy() for c in prev.cells]
+    cont_cells = [c.model_copy(update={"row": c.row + offset}) for c in cont.cells if c.row >= drop_rows]
+    if join_cut_cells and cont_cells:
+        bottom = {(c.col, c.col_span): i for i, c in enumerate(prev_cells) if c.row + c.row_span == prev.num_rows}
+        keep = []
+        for c in cont_cells:
+            i = bottom.get((c.col, c.col_span)) if c.row == prev.num_rows else None
+            if i is not None:
+                p = prev_cells[i]
+                blank_one = (not p.text.strip()) != (not c.text.strip())
+                if blank_one and (card or p.row_span > 1 or c.row_span > 1):
+                    text = p.text if p.text.strip() else c.text
+                    prov = p.provenance if p.text.strip() else c.provenance
+                    prev_cells[i] = p.model_copy(update={"row_span": p.row_span + c.row_span, "text": text,
+                                                         "provenance": prov})
+                    continue
+            keep.append(c)
+        cont_cells = keep
+    return CellGrid(num_rows=prev.num_rows + cont.num_rows - drop_rows, num_cols=prev.num_cols,
+                    header_rows=prev.header_rows, cells=prev_cells + cont_cells)
+
+
+def _first_on_page(items: list[PageTable], i: int) -> bool:
+    return i == 0 or items[i - 1].page != items[i].page
+
+
+def merge_pages(pages: Sequence[PageExtraction], *, col_tol_pt: float = 4.0) -> list[MergedItem]:
+    """Tables and cards of the pages in order, those continued across a page break merged."""
+    flat = [t for p in pages for t in p.tables]
+    items: list[MergedItem] = []
+    for i, pt in enumerate(flat):
+        prev = items[-1] if items else None
+        joined = False
+        if prev is not None and pt.context.continues_previous and _first_on_page(flat, i) \
+                and prev.pages[-1] == pt.page - 1:
+            union = _union_edges(prev.col_edges_pt, pt.col_edges_pt, col_tol_pt)
+            card = prev.context.is_card
+            if union is not None and (card or len(union) == len(prev.col_edges_pt) == len(pt.col_edges_pt)):
+                a = _remap_columns(prev.grid, prev.col_edges_pt, union) if card else prev.grid
+                b = _remap_columns(pt.grid, pt.col_edges_pt, union) if card else pt.grid
+                header = prev.grid.header_rows or _guess_header_rows(prev.grid)
+                drop = 0 if card else _repeated_header_rows(prev.grid, header, pt.grid)
+                prev.grid = merge_grids(a, b, drop_rows=drop, card=card)
+                prev.col_edges_pt = union
+                prev.pages.append(pt.page)
+                prev.bbox_by_page[pt.page] = pt.bbox
+                prev.context = prev.context.model_copy(
+                    update={"notes": [*prev.context.notes, *pt.context.notes]})
+                joined = True
+        if not joined:
+            items.append(MergedItem(grid=pt.grid.model_copy(), context=pt.context, pages=[pt.page],
+                                    bbox_by_page={pt.page: pt.bbox}, col_edges_pt=list(pt.col_edges_pt)))
+    return items
+
+
+def _guess_header_rows(grid: CellGrid) -> int:
+    from budgetdoc.structuring import detect_header_rows
+
+    return detect_header_rows(grid)
+
+
+def _card_like(grid: CellGrid) -> bool:
+    """A form with the indicator tree or the card's key fields, whatever its title says."""
+    text = "".join(normalize(c.text) for c in grid.cells if c.col <= 1)
+    return ("绩效指标" in text or "一级指标" in text) and ("项目名称" in text or "部门名称" in text
+                                                      or "年度目标" in text or "绩效目标" in text)
+
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+
+
+def assemble_document(pages: Sequence[PageExtraction], *, source: SourceFile | None = None,
+                      errors: Sequence[ProcessingError] = (), producer: str | None = None) -> DisclosureDocument:
+    """The typed document from its extracted pages (tables and cards structured; checks not run)."""
+    tables: list[Table] = []
+    cards: list[PerformanceCard] = []
+    errs = list(errors)
+    for item in merge_pages(pages):
+        title = item.context.title
+        try:
+            if item.context.is_card or _card_like(item.grid):
+                card = structure_card(item.grid, title=title, card_id=f"c{len(cards) + 1:02d}", pages=item.pages)
+                cards.append(card)
+            else:
+                table = structure_table(item.grid, title=title, context_lines=item.context.context_lines,
+                                        notes=item.context.notes, table_id=f"t{len(tables) + 1:02d}")
+                tables.append(table.model_copy(update={
+                    "pages": item.pages, "bbox_by_page": item.bbox_by_page,
+                    "title_provenance": Provenance(page=item.pages[0], raw_text=title, source="ocr")
+                    if title else None,
+                }))
+        except Exception as e:  # one unreadable table must not lose the rest of the document
+            errs.append(ProcessingError(stage="structuring", page=item.pages[0],
+                                        message=f"page {item.pages[0]}: table {title or '(untitled)'!r} "
+                                                f"could not be structured: {type(e).__name__}: {e}"))
+    lines = [ln.text for p in pages for ln in p.lines]
+    head = " ".join(lines[:40])
+    years = [int(m.group(1)) for t in [*(t.title for t in tables), head] for m in [_YEAR_RE.search(normalize(t))] if m]
+    department = next((t.department for t in tables if t.department), None) or \
+        next((c.department_name for c in cards if c.department_name), None)
+    title = next((normalize(ln) for ln in lines[:10] if ("预算" in ln or "决算" in ln) and len(normalize(ln)) <= 40),
+                 None)
+    return DisclosureDocument(
+        title=title, department=department, year=max(set(years), key=years.count) if years else None,
+        kind=detect_document_kind(head + " ".join(t.title for t in tables)),
+        source=source, pages=[p.page for p in pages], tables=tables, cards=cards, errors=errs, producer=producer,
+    )
+

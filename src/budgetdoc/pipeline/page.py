@@ -1,0 +1,320 @@
+"""One page → its tables (cell grids with text and provenance) and the lines around them.
+
+The page path depends on what the page offers:
+
+* a born-digital page with a usable text layer is read from it: exact characters and boxes, no
+  preprocessing and no OCR (its raster is only used to find the ruling lines);
+* a scanned page is turned upright and deskewed, its ruled tables found from the ink, and then
+  either each cell's crop is recognised (``cell_reading="crops"``: recognition only, batched, with
+  the detector run only on the strips outside the tables) or the whole page is detected and
+  recognised and the lines assigned to cells (``"page"``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from budgetdoc.ingest.types import PageImage, TextLayer
+from budgetdoc.layout import LayoutAnalyzer, PageLayout, TableContext, TextLine
+from budgetdoc.model.document import CellGrid, Page, Provenance, TableCell
+from budgetdoc.model.geometry import BoundingBox, PageTransform
+from budgetdoc.ocr.base import OcrEngine
+from budgetdoc.ocr.cells import read_cells
+from budgetdoc.ocr.crops import crop_box
+from budgetdoc.ocr.projection import projection_lines
+from budgetdoc.ocr.types import OcrLine, PixelBox
+from budgetdoc.pipeline.options import ExtractOptions
+from budgetdoc.preprocess import PreprocessRecord, preprocess_image
+from budgetdoc.preprocess._binarize import to_gray
+from budgetdoc.table_structure.assign import TextBox, assign_text
+from budgetdoc.table_structure.backends import TableStructureBackend
+from budgetdoc.table_structure.grid import DetectedTable
+
+__all__ = ["PageExtraction", "PageTable", "Stages", "extract_page", "clean_cell_text"]
+
+BoxPx = tuple[float, float, float, float]
+
+#: Readings made only of these are noise (specks read as punctuation) unless the engine is sure.
+_DASHES = set("-—–－―")
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+
+
+@dataclass
+class Stages:
+    """The backends one worker builds once and uses for every page."""
+
+    ocr: OcrEngine | None
+    structure: TableStructureBackend
+    layout: LayoutAnalyzer
+
+
+class PageTable(BaseModel):
+    """A table (or card form) found on one page, with its printed context."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    page: int
+    grid: CellGrid
+    context: TableContext
+    bbox: BoundingBox = Field(description="the table's box in upright page points")
+    col_edges_pt: list[float] = Field(default_factory=list, description="column rules, upright points")
+    source: str = "ruled"
+
+
+class PageExtraction(BaseModel):
+    """What one page gave: the page model, its tables, its layout, and seconds per step."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    page: Page
+    tables: list[PageTable] = Field(default_factory=list)
+    layout: PageLayout = Field(default_factory=PageLayout)
+    lines: list[TextLine] = Field(default_factory=list, description="all lines read outside the tables")
+    detected: list[DetectedTable] = Field(default_factory=list, description="tables in upright pixels")
+    timings: dict[str, float] = Field(default_factory=dict)
+    path: str = Field(default="ocr", description="'text_layer' or 'ocr'")
+    image: np.ndarray | None = Field(default=None, exclude=True, repr=False,
+                                     description="the upright grey page, when asked for (overlays)")
+
+
+def clean_cell_text(text: str, confidence: float | None) -> str:
+    """A cell reading with scanner noise removed: a lone punctuation mark read off a speck is
+    dropped unless the engine is sure of it; a printed dash (a zero or "not applicable") is kept."""
+    s = text.strip()
+    if not s:
+        return ""
+    if _PUNCT_RE.match(s):
+        if set(s) <= _DASHES and (confidence is None or confidence >= 0.8):
+            return s
+        if confidence is not None and confidence >= 0.97 and len(s) > 1:
+            return s
+        return ""
+    return s
+
+
+# --------------------------------------------------------------------------------------------------
+# text boxes from the text layer or from OCR lines
+
+
+def text_layer_boxes(layer: TextLayer, scale: float) -> list[TextBox]:
+    """Runs of characters on one baseline with no wide gap, as boxes in pixels with per-character
+    extents (so a run crossing a cell border is split exactly where the border is)."""
+    boxes: list[TextBox] = []
+    run: list = []
+
+    def flush() -> None:
+        if not run:
+            return
+        chars = [c for c in run if c.text.strip()]
+        if chars:
+            boxes.append(TextBox(
+                text="".join(c.text for c in chars),
+                box_px=(min(c.bbox.l for c in chars) * scale, min(c.bbox.t for c in chars) * scale,
+                        max(c.bbox.r for c in chars) * scale, max(c.bbox.b for c in chars) * scale),
+                char_x=[(c.bbox.l * scale, c.bbox.r * scale) for c in chars], confidence=1.0,
+            ))
+        run.clear()
+
+    for ch in layer.chars:
+        if not ch.text.strip():
+            flush()
+            continue
+        if run:
+            last = run[-1]
+            h = max(last.bbox.b - last.bbox.t, ch.bbox.b - ch.bbox.t, 1.0)
+            same_line = abs((ch.bbox.t + ch.bbox.b) / 2 - (last.bbox.t + last.bbox.b) / 2) < 0.5 * h
+            gap = ch.bbox.l - last.bbox.r
+            if not same_line or gap > 0.8 * h or gap < -0.5 * h:
+                flush()
+        run.append(ch)
+    flush()
+    return boxes
+
+
+def ocr_line_box(line: OcrLine) -> TextBox:
+    """An OCR line as a :class:`TextBox`, with per-character extents when the engine gave them."""
+    chars = line.chars
+    b = line.box
+    if chars and all(c.box is not None for c in chars):
+        return TextBox(text="".join(c.char for c in chars), box_px=(b.l, b.t, b.r, b.b),
+                       char_x=[(c.box.l, c.box.r) for c in chars], confidence=line.confidence)
+    return TextBox(text=line.text, box_px=(b.l, b.t, b.r, b.b), confidence=line.confidence)
+
+
+def _as_line(box: TextBox, source: str) -> TextLine:
+    return TextLine(text=box.text, box_px=box.box_px, confidence=box.confidence, source=source)  # type: ignore[arg-type]
+
+
+def _group_lines(boxes: list[TextBox]) -> list[TextBox]:
+    """Text-layer runs on one baseline joined into lines unless a gap of over 2 em splits them
+    (the 部门名称 line and the 单位 line printed on one baseline stay apart)."""
+    out: list[TextBox] = []
+    for b in sorted(boxes, key=lambda b: ((b.box_px[1] + b.box_px[3]) / 2, b.box_px[0])):
+        if out:
+            o = out[-1]
+            h = max(o.box_px[3] - o.box_px[1], b.box_px[3] - b.box_px[1], 1.0)
+            if abs((o.box_px[1] + o.box_px[3]) / 2 - (b.box_px[1] + b.box_px[3]) / 2) < 0.5 * h and \
+                    0 <= b.box_px[0] - o.box_px[2] < 2 * h:
+                out[-1] = TextBox(text=o.text + b.text,
+                                  box_px=(o.box_px[0], min(o.box_px[1], b.box_px[1]), b.box_px[2],
+                                          max(o.box_px[3], b.box_px[3])), confidence=1.0)
+                continue
+        out.append(b)
+    return out
+
+
+def _inside_any(box: BoxPx, tables: list[BoxPx], tol: float = 2.0) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(t[0] - tol <= cx <= t[2] + tol and t[1] - tol <= cy <= t[3] + tol for t in tables)
+
+
+def _ocr_outside(engine: OcrEngine, gray: np.ndarray, tables: list[BoxPx]) -> list[OcrLine]:
+    """Lines outside the tables: found from the ink's projections (no detector) and recognised in
+    one batch. A bordered table's text never leaks in: the tables are masked out first."""
+    boxes = projection_lines(gray, exclude=tables)
+    crops = [crop_box(gray, b) for b in boxes]
+    lines = engine.recognize_crops(crops) if crops else []
+    return [ln.shifted(b.l, b.t) for b, ln in zip(boxes, lines) if ln.text.strip()]
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _cell_grid(table: DetectedTable, texts: dict[tuple[int, int], tuple[str, float | None, str]], *, page: int,
+               scale: float, source: str) -> CellGrid:
+    """The schema's grid of a detected table, every cell with its provenance (box in upright points)."""
+    cells = []
+    for c in table.cells:
+        text, conf, raw = texts.get((c.row, c.col), ("", None, ""))
+        l, t, r, b = c.bbox_px
+        cells.append(TableCell(
+            text=text, row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span,
+            provenance=Provenance(page=page, bbox=BoundingBox(l=l / scale, t=t / scale, r=r / scale, b=b / scale),
+                                  raw_text=raw if raw != text else None,
+                                  confidence=None if conf is None else round(min(1.0, max(0.0, conf)), 4),
+                                  source=source),  # type: ignore[arg-type]
+        ))
+    return CellGrid(num_rows=table.num_rows, num_cols=table.num_cols, cells=cells)
+
+
+def _read_by_crops(engine: OcrEngine, gray: np.ndarray, table: DetectedTable, inset: float
+                   ) -> dict[tuple[int, int], tuple[str, float | None, str]]:
+    crops = [crop_box(gray, PixelBox(l=c.bbox_px[0], t=c.bbox_px[1], r=c.bbox_px[2], b=c.bbox_px[3]), inset=inset)
+             for c in table.cells]
+    out = {}
+    for c, reading in zip(table.cells, read_cells(engine, crops)):
+        out[(c.row, c.col)] = (clean_cell_text(reading.text, reading.confidence), reading.confidence, reading.text)
+    return out
+
+
+def _read_by_assignment(table: DetectedTable, boxes: list[TextBox], gray: np.ndarray | None
+                        ) -> dict[tuple[int, int], tuple[str, float | None, str]]:
+    inside = [b for b in boxes if _overlaps(table.bbox_px, b.box_px)]
+    assignment = assign_text(table, inside, image=gray)
+    out = {}
+    for ct in assignment.cells:
+        confs = [p.confidence for p in ct.pieces if p.confidence is not None]
+        conf = min(confs) if confs else None
+        out[(ct.row, ct.col)] = (clean_cell_text(ct.text, conf), conf, ct.text)
+    return out
+
+
+def _overlaps(a: BoxPx, b: BoxPx) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, keep_image: bool = False
+                 ) -> PageExtraction:
+    """Tables, lines and layout of one page (see the module docstring for the two paths)."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    gray = to_gray(page.image)
+    scale = page.scale
+    use_layer = options.use_text_layer and page.has_text_layer
+    record: PreprocessRecord | None = None
+    if not use_layer:
+        upright = preprocess_image(gray, options.preprocess)
+        gray, record = upright.image, upright.record
+    timings["preprocess"] = time.perf_counter() - t0
+
+    layer_boxes: list[TextBox] = []
+    if use_layer:
+        assert page.text_layer is not None
+        layer_boxes = text_layer_boxes(page.text_layer, scale)
+
+    t = time.perf_counter()
+    tables = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=layer_boxes)
+    timings["tables"] = time.perf_counter() - t
+    boxes = [tb.bbox_px for tb in tables]
+
+    # lines outside the tables, and (page mode) every line on the page
+    t = time.perf_counter()
+    page_boxes: list[TextBox] = []
+    if use_layer:
+        outside = [_as_line(b, "text_layer") for b in _group_lines([b for b in layer_boxes
+                                                                   if not _inside_any(b.box_px, boxes)])]
+    else:
+        if stages.ocr is None:
+            raise RuntimeError("this page has no text layer and no OCR engine is configured")
+        if options.cell_reading == "page" or not tables:
+            ocr_lines = [ln for ln in stages.ocr.recognize_page(gray).lines if ln.text.strip()]
+            page_boxes = [ocr_line_box(ln) for ln in ocr_lines]
+            outside = [_as_line(ocr_line_box(ln), "ocr") for ln in ocr_lines if not _inside_any(
+                (ln.box.l, ln.box.t, ln.box.r, ln.box.b), boxes)]
+        else:
+            outside = [_as_line(ocr_line_box(ln), "ocr") for ln in _ocr_outside(stages.ocr, gray, boxes)]
+    timings["text_outside"] = time.perf_counter() - t
+
+    h, w = gray.shape[:2]
+    t = time.perf_counter()
+    layout = stages.layout.analyse(outside, boxes, width=w, height=h)
+    if layout.borderless_regions:
+        region_boxes = layer_boxes or page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,
+                                                             confidence=ln.confidence) for ln in outside]
+        more = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=region_boxes,
+                                            regions=layout.borderless_regions)
+        if len(more) > len(tables):
+            tables = more
+            boxes = [tb.bbox_px for tb in tables]
+            layout = stages.layout.analyse(outside, boxes, width=w, height=h)
+    timings["layout"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    page_tables: list[PageTable] = []
+    inset = options.cell_inset_pt * scale
+    for tb, ctx in zip(tables, layout.tables):
+        if use_layer:
+            texts = _read_by_assignment(tb, layer_boxes, gray)
+            source = "text_layer"
+        elif options.cell_reading == "crops" and tb.source == "ruled":
+            texts = _read_by_crops(stages.ocr, gray, tb, inset)  # type: ignore[arg-type]
+            source = "ocr"
+        else:
+            texts = _read_by_assignment(tb, page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,
+                                                                   confidence=ln.confidence) for ln in outside], gray)
+            source = "ocr"
+        l, tp, r, b = tb.bbox_px
+        page_tables.append(PageTable(
+            page=page.page, grid=_cell_grid(tb, texts, page=page.page, scale=scale, source=source), context=ctx,
+            bbox=BoundingBox(l=l / scale, t=tp / scale, r=r / scale, b=b / scale),
+            col_edges_pt=[x / scale for x in tb.col_edges], source=tb.source,
+        ))
+    timings["cells"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    model_page = Page(
+        number=page.page, width=w / scale, height=h / scale, dpi=page.dpi,
+        rotation_applied=(page.rotation_applied + 90 * (record.quarter_turns if record else 0)) % 360,
+        skew_corrected=round(record.skew_degrees, 4) if record else 0.0,
+        transform=record.input_transform(PageTransform.identity_at(page.dpi)) if record else None,
+        has_text_layer=page.has_text_layer, orientation="landscape" if w > h else "portrait",
+    )
+    return PageExtraction(page=model_page, tables=page_tables, layout=layout, lines=outside, detected=tables,
+                          timings=timings, path="text_layer" if use_layer else "ocr",
+                          image=gray if keep_image else None)
+
