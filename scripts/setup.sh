@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras="[ocr]"
-[ "${1:-}" = "--test" ] && extras="[ocr,test]"
+# tests also exercise the optional transformers backends (tiny random models, CPU torch)
+[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers]"
 
 # --- system packages -------------------------------------------------------------------------
 mapfile -t pkgs < <(grep -v '^\s*#' system-packages.txt | grep -v '^\s*$')

@@ -128,3 +128,38 @@ def test_parse_accounting_negative(x: Decimal, thousands: bool) -> None:
 def test_parse_amount_never_raises(s: str) -> None:
     parse_amount(s)
     amount_with_unit(s)
+
+
+# --- clean_number_reading: OCR noise around printed numbers -------------------------------------
+
+from budgetdoc.parsing.amounts import clean_number_reading  # noqa: E402
+
+_amounts = st.decimals(min_value=Decimal("-99999999.99"), max_value=Decimal("99999999.99"), places=2,
+                       allow_nan=False, allow_infinity=False)
+_noise = st.text(alphabet=".,，。、'’`;:·• ", max_size=3)
+
+
+@given(_amounts, st.booleans(), _noise, _noise)
+def test_marks_read_off_specks_at_the_ends_go_and_the_value_stays(value, thousands, before, after):
+    printed = format_amount(value, places=2, thousands=thousands)
+    cleaned = clean_number_reading(before + printed + after)
+    assert cleaned == printed
+    assert parse_amount(cleaned) == value
+
+
+@given(_amounts, st.booleans())
+def test_a_correct_reading_is_left_exactly_as_it_is(value, thousands):
+    printed = format_amount(value, places=2, thousands=thousands)
+    assert clean_number_reading(printed) == printed
+
+
+@given(st.integers(min_value=1000, max_value=10**9), st.sampled_from(";:；："))
+def test_a_misread_thousands_separator_is_mended(n, sep):
+    printed = f"{n:,}.50"
+    assert clean_number_reading(printed.replace(",", sep)) == printed
+
+
+@pytest.mark.parametrize("text", ["一、基本支出", "30215 30218", "1.10.05", "7. 221", "-", "—", "12,3456.00",
+                                  "2026年", "≤27.22万元", "", "合计"])
+def test_anything_that_is_not_one_noisy_number_is_unchanged(text):
+    assert clean_number_reading(text) == text

@@ -428,6 +428,19 @@ def test_trocr_through_registry_reads_crops(trocr_dir: Path, crops: list[np.ndar
     assert engine.recognize_crops([]) == []
 
 
+def test_trocr_ignores_the_checkpoints_generation_settings(trocr_dir: Path, tmp_path: Path,
+                                                           crops: list[np.ndarray]) -> None:
+    hostile = tmp_path / "hostile"
+    shutil.copytree(trocr_dir, hostile)
+    gen = json.loads((hostile / "generation_config.json").read_text())
+    gen.update(num_beams=3, no_repeat_ngram_size=1, repetition_penalty=5.0, length_penalty=2.0, min_new_tokens=6,
+               early_stopping=True)
+    (hostile / "generation_config.json").write_text(json.dumps(gen))
+    expected = _engine(trocr_dir).recognize_crops(crops)
+    assert any(len(set(ln.text)) < len(ln.text) for ln in expected)  # greedy repeats a character somewhere
+    assert _engine(hostile).recognize_crops(crops) == expected
+
+
 def _probs(n_vocab: int, picks: list[tuple[int, float]], runner_up: int | None = None) -> np.ndarray:
     """Step probabilities: at step i, token picks[i][0] has picks[i][1], runner_up the rest."""
     out = np.zeros((len(picks), n_vocab), dtype=np.float32)

@@ -310,6 +310,7 @@ class EngineScore(BaseModel):
     empty_fp_rate: float | None
     seconds_per_page_median: float | None
     seconds_total: float
+    page_seconds: list[float] = Field(default_factory=list, description="read_cells wall seconds, page by page")
     mistakes: list[dict[str, str]] = Field(default_factory=list, description="a few wrong cells")
 
 
@@ -486,6 +487,7 @@ def compare_engines(
                     empty_fp_rate=c.empty_fp_rate,
                     seconds_per_page_median=statistics.median(secs) if secs else None,
                     seconds_total=sum(secs),
+                    page_seconds=[round(x, 4) for x in secs],
                     mistakes=[m.__dict__ for m in mistakes.get(key, [])],
                 )
             )

@@ -62,7 +62,8 @@ def ni_black_threshold(
     binarizationMethod: int = _NIBLACK,
     r: float = 128.0,
 ) -> np.ndarray:
-    """``cv2.ximgproc.niBlackThreshold`` for 8-bit grey images, Niblack and Sauvola methods.
+    """``cv2.ximgproc.niBlackThreshold`` for 8-bit grey images, Niblack and Sauvola methods
+    (same signature and keyword names as OpenCV's).
 
     As OpenCV's: local mean and standard deviation over a ``blockSize`` box (replicated border),
     threshold ``mean + k·std`` (Niblack) or ``mean·(1 + k·(std/r − 1))`` (Sauvola) rounded to the

@@ -44,4 +44,7 @@ def build_layout(config: Mapping[str, Any] | None = None) -> LayoutAnalyzer:
     kind = cfg.pop("kind", "rules")
     if kind == "rules":
         return RulesLayout(**cfg)
-    raise ValueError(f"unknown layout backend {kind!r}; known: ['rules']")
+    if kind == "rapid-layout":  # lazy: rapid-layout is optional; its constructor says how to install it
+        from budgetdoc.layout.rapid_layout_backend import RapidLayoutBackend
+        return RapidLayoutBackend(**cfg)
+    raise ValueError(f"unknown layout backend {kind!r}; known: ['rules', 'rapid-layout']")

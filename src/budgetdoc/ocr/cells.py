@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from budgetdoc.ocr.base import OcrEngine
-from budgetdoc.ocr.crops import ink_bounds, split_text_rows
+from budgetdoc.ocr.crops import clean_crop, ink_bounds, split_text_rows
 from budgetdoc.ocr.types import OcrLine, join_texts
 
 
@@ -51,14 +51,22 @@ def read_cells(
     split_lines: bool = True,
     pad_ratio: float = 0.25,
     min_pad: int = 3,
+    glyph_px: float | None = None,
 ) -> list[CellReading]:
     """One :class:`CellReading` per crop (cut inside the cell's rules: see ``crop_box(inset=)``).
 
     Blank crops are not sent to the engine. ``split_lines=False`` reads each crop's ink as one
-    line. ``pad_ratio``/``min_pad`` set the margin kept around the ink.
+    line. ``pad_ratio``/``min_pad`` set the margin kept around the ink. With ``glyph_px`` (the
+    page's glyph height) specks and rule remnants are cleaned off first (:func:`clean_crop`), so a
+    blank cell of a noisy scan stays blank and a number reads without stray dots.
     """
     pieces: list[tuple[int, np.ndarray, int, int]] = []
     for i, crop in enumerate(crops):
+        if glyph_px is not None:
+            cleaned = clean_crop(crop, glyph_px)
+            if cleaned is None:
+                continue
+            crop = cleaned
         bounds = ink_bounds(crop)
         if bounds is None:
             continue

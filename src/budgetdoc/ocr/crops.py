@@ -127,3 +127,52 @@ def split_text_rows(
                 merged = True
                 break
     return [(b[0], b[1]) for b in bands]
+
+
+def clean_crop(crop: np.ndarray, glyph_px: float, *, min_contrast: int = 40) -> np.ndarray | None:
+    """The cell crop with scanner specks and rule remnants painted over with the background, or
+    ``None`` when nothing in it is the size of a glyph (a blank cell on a noisy scan).
+
+    ``glyph_px`` is the page's typical glyph height. Solid components (at least 0.45 of it) are
+    text; small ones (decimal points, commas, the dots of 元) are kept only next to text; long thin
+    strokes along the crop's edge are the cell's own rules cut in, and go.
+    """
+    import cv2
+
+    if crop.size == 0:
+        return None
+    gray = crop if crop.ndim == 2 else crop[:, :, :3].mean(axis=2).astype(np.uint8)
+    background = float(np.percentile(gray, 90))
+    ink = (gray < background - min_contrast).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return None
+    h, w = gray.shape[:2]
+    xs, ys = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    ws, hs = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    thin = 0.18 * glyph_px
+    rule = ((ws >= 0.6 * w) & (hs <= thin)) | ((hs >= 0.6 * h) & (ws <= thin))
+    solid = (np.maximum(ws, hs) >= 0.45 * glyph_px) & ~rule
+    if not solid.any():
+        return None
+    # small pieces next to text are text too (decimal points, commas, a faint 一 broken in bits);
+    # a few rounds let a chain of pieces reach the glyph it belongs to
+    keep = solid.copy()
+    rx, ry = 1.2 * glyph_px, 0.5 * glyph_px  # along the line a gap of an em (一、基) is still text
+    cx, cy = xs + ws / 2, ys + hs / 2
+    for _ in range(3):
+        k = keep
+        near = np.zeros_like(keep)
+        for i in np.flatnonzero(~keep & ~rule):
+            near[i] = bool(((xs[k] - rx <= cx[i]) & (cx[i] <= xs[k] + ws[k] + rx)
+                            & (ys[k] - ry <= cy[i]) & (cy[i] <= ys[k] + hs[k] + ry)).any())
+        if not near.any():
+            break
+        keep = keep | near
+    if keep.all():
+        return crop
+    lut = np.zeros(n, dtype=bool)
+    lut[1:] = ~keep
+    out = crop.copy()
+    out[lut[labels]] = int(background) if crop.ndim == 2 else np.uint8(background)
+    return out

@@ -179,6 +179,9 @@ class TrOcrEngine:
             decoder_start_token_id=int(start), bos_token_id=int(start), eos_token_id=int(eos),
             pad_token_id=None if pad is None else int(pad), output_logits=True, return_dict_in_generate=True,
             use_cache=True)
+        # generate() fills every setting left unset from the model's own generation config (a
+        # checkpoint's num_beams=4 or no_repeat_ngram_size=3): give the model ours, so none leaks in
+        self._model.generation_config = self._gen
         self._one_char: dict[int, str | None] = {}
 
     @property

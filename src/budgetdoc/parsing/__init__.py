@@ -6,7 +6,7 @@ packaged subject-code lists. All of them normalise their input first (:func:`nor
 whitespace removed), so full-width forms and stray spaces are handled everywhere.
 """
 
-from budgetdoc.parsing.amounts import amount_with_unit, format_amount, parse_amount
+from budgetdoc.parsing.amounts import amount_with_unit, clean_number_reading, format_amount, parse_amount
 from budgetdoc.parsing.codes import (
     ancestors,
     join_split_code,
@@ -25,6 +25,7 @@ __all__ = [
     "amount_with_unit",
     "ancestors",
     "canonical_column",
+    "clean_number_reading",
     "classify_table_title",
     "column_measure",
     "detect_document_kind",

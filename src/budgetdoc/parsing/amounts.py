@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgetdoc.parsing.text import normalize
 
-__all__ = ["parse_amount", "format_amount", "amount_with_unit", "AMOUNT_UNITS", "EMPTY_MARKS"]
+__all__ = ["parse_amount", "format_amount", "amount_with_unit", "clean_number_reading", "AMOUNT_UNITS", "EMPTY_MARKS"]
 
 #: Money units that may follow an amount, longest first so that 万元 wins over 元.
 AMOUNT_UNITS: tuple[str, ...] = ("亿元", "万元", "千元", "元")
@@ -115,3 +115,41 @@ def format_amount(value: Decimal, *, places: int | None = None, thousands: bool 
         # Decimal("1E+3") would print as "1E+3": give it its integer digits.
         value = value.quantize(Decimal(1))
     return f"{value:,f}" if thousands else f"{value:f}"
+
+
+# OCR of a number on a scan: stray marks read off specks at its ends, and the separators misread.
+_EDGE_MARKS = ".,，。、'’‘`;:：；·•"
+_READING_RE = re.compile(
+    rf"^[\s{re.escape(_EDGE_MARKS)}]*(?P<core>[-+]?\d[\d,，;:；：.．]*\d|\d)(?P<pct>%?)[\s{re.escape(_EDGE_MARKS)}]*$"
+)
+
+
+def clean_number_reading(text: str) -> str:
+    """An OCR reading of a printed number with what cannot be part of it put right.
+
+    * marks read off specks at either end go: ".3,258.06" → "3,258.06", "30107." → "30107";
+    * a misread separator between digit groups is mended: "18;570.82" → "18,570.82", "137:31" →
+      "137.31" (two digits at the end are decimals), "397..23" → "397.23".
+
+    Anything that is not a number with such noise is returned unchanged, so it is safe on any cell.
+    The caller keeps the raw reading.
+
+    >>> clean_number_reading(".77.66"), clean_number_reading("2040504."), clean_number_reading("1,959.99.")
+    ('77.66', '2040504', '1,959.99')
+    >>> clean_number_reading("18;570.82"), clean_number_reading("137:31"), clean_number_reading("一、基本支出")
+    ('18,570.82', '137.31', '一、基本支出')
+    """
+    s = text.strip()
+    m = _READING_RE.match(s)
+    if m is None:
+        return text
+    core = m.group("core").replace("．", ".").replace("，", ",")
+    core = re.sub(r"\.{2,}", ".", core)
+    core = re.sub(r"[;:；：](?=\d{3}(?:\D|$))", ",", core)  # a thousands group follows
+    if "." not in core:
+        core = re.sub(r"[;:；：](?=\d{2}$)", ".", core)  # two digits at the end: decimals
+    if re.search(r"[;:；：]", core) or core.count(".") > 1:
+        return text  # still not one number: leave it to the checks
+    if "," in core and not re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", core):
+        return text
+    return core + m.group("pct")

@@ -57,7 +57,11 @@ class DocumentResult:
 
 def plan_documents(inputs: Iterable[str | Path]) -> tuple[list[DocumentInput], list[ProcessingError]]:
     """The documents in ``inputs`` (files and folders, searched recursively), each with a unique
-    output stem, and an error for every input that does not exist or is of an unknown kind."""
+    output stem, and an error for every input that does not exist or is of an unknown kind.
+
+    In a folder, each PDF or zip is a document and each sub-folder of images is one document (its
+    images are the pages). A folder holding nothing but images is one document; images lying
+    beside PDFs or document folders are a document each."""
     docs: list[tuple[str, tuple[Path, ...]]] = []
     errors: list[ProcessingError] = []
     for raw in inputs:
@@ -81,8 +85,13 @@ def plan_documents(inputs: Iterable[str | Path]) -> tuple[list[DocumentInput], l
                 docs.append((f.stem, (f,)))
             elif ext in IMAGE_EXT:
                 by_folder.setdefault(f.parent, []).append(f)
+        only_images_here = set(by_folder) == {p} and not any(f.suffix.lower() in PDF_EXT | ZIP_EXT for f in files)
         for folder, images in by_folder.items():
-            # a folder called pages/ or images/ is the document its parent names
+            if folder == p and not only_images_here:
+                # loose images beside PDFs or document folders: one document each
+                docs += [(f.stem, (f,)) for f in images]
+                continue
+            # a folder of page images is one document; pages/ or images/ takes its parent's name
             stem = folder.parent.name if folder.name.lower() in ("pages", "images", "scans") else folder.name
             docs.append((stem or "document", tuple(images)))
         if not files:

@@ -29,8 +29,9 @@ from budgetdoc.ocr.crops import crop_box
 from budgetdoc.ocr.projection import projection_lines
 from budgetdoc.ocr.types import OcrLine, PixelBox
 from budgetdoc.pipeline.options import ExtractOptions
+from budgetdoc.parsing import clean_number_reading
 from budgetdoc.preprocess import PreprocessRecord, preprocess_image
-from budgetdoc.preprocess._binarize import to_gray
+from budgetdoc.preprocess._binarize import glyph_height, ink_mask, to_gray
 from budgetdoc.table_structure.assign import TextBox, assign_text
 from budgetdoc.table_structure.backends import TableStructureBackend
 from budgetdoc.table_structure.grid import DetectedTable
@@ -84,8 +85,9 @@ class PageExtraction(BaseModel):
 
 def clean_cell_text(text: str, confidence: float | None) -> str:
     """A cell reading with scanner noise removed: a lone punctuation mark read off a speck is
-    dropped unless the engine is sure of it; a printed dash (a zero or "not applicable") is kept."""
-    s = text.strip()
+    dropped unless the engine is sure of it; a printed dash (a zero or "not applicable") is kept;
+    a number loses the marks read off specks at its ends (:func:`clean_number_reading`)."""
+    s = clean_number_reading(text.strip())
     if not s:
         return ""
     if _PUNCT_RE.match(s):
@@ -202,12 +204,12 @@ def _cell_grid(table: DetectedTable, texts: dict[tuple[int, int], tuple[str, flo
     return CellGrid(num_rows=table.num_rows, num_cols=table.num_cols, cells=cells)
 
 
-def _read_by_crops(engine: OcrEngine, gray: np.ndarray, table: DetectedTable, inset: float
+def _read_by_crops(engine: OcrEngine, gray: np.ndarray, table: DetectedTable, inset: float, glyph_px: float
                    ) -> dict[tuple[int, int], tuple[str, float | None, str]]:
     crops = [crop_box(gray, PixelBox(l=c.bbox_px[0], t=c.bbox_px[1], r=c.bbox_px[2], b=c.bbox_px[3]), inset=inset)
              for c in table.cells]
     out = {}
-    for c, reading in zip(table.cells, read_cells(engine, crops)):
+    for c, reading in zip(table.cells, read_cells(engine, crops, glyph_px=glyph_px)):
         out[(c.row, c.col)] = (clean_cell_text(reading.text, reading.confidence), reading.confidence, reading.text)
     return out
 
@@ -287,12 +289,13 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
     t = time.perf_counter()
     page_tables: list[PageTable] = []
     inset = options.cell_inset_pt * scale
+    glyph_px = glyph_height(ink_mask(gray)) if not use_layer and options.cell_reading == "crops" else 0.0
     for tb, ctx in zip(tables, layout.tables):
         if use_layer:
             texts = _read_by_assignment(tb, layer_boxes, gray)
             source = "text_layer"
         elif options.cell_reading == "crops" and tb.source == "ruled":
-            texts = _read_by_crops(stages.ocr, gray, tb, inset)  # type: ignore[arg-type]
+            texts = _read_by_crops(stages.ocr, gray, tb, inset, glyph_px)  # type: ignore[arg-type]
             source = "ocr"
         else:
             texts = _read_by_assignment(tb, page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,

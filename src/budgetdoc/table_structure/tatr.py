@@ -314,7 +314,9 @@ class _Model:
             model = transformers.TableTransformerForObjectDetection.from_pretrained(
                 str(folder), local_files_only=True)
         except ImportError as e:  # a timm backbone without timm, say
-            raise TableStructureUnavailable(f"cannot load the table-transformer model in {folder}: {e}") from e
+            raise TableStructureUnavailable(
+                f"cannot load the table-transformer model in {folder}: {e} (a checkpoint with a timm "
+                "backbone needs timm; see models/cards/transformers-backends.md)") from e
         except (OSError, ValueError) as e:
             raise TableStructureUnavailable(f"cannot load the table-transformer model in {folder}: {e}") from e
         self.torch = torch
