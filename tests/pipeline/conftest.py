@@ -4,7 +4,6 @@ and the broken-file makers of the ingest tests (loaded by path: test folders are
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import pytest
@@ -34,9 +33,9 @@ def stages():
 
 
 def truth_of(sample: str):
-    from budgetdoc.model.document import DisclosureDocument
+    from budgetdoc.model.io import load_document
 
-    return DisclosureDocument.model_validate(json.loads((SAMPLES / sample / "truth.json").read_text(encoding="utf-8")))
+    return load_document(SAMPLES / sample / "truth.json")
 
 
 def page_paths(sample: str, *numbers: int) -> tuple[Path, ...]:

@@ -246,7 +246,7 @@ class RapidLayoutBackend:
                      if owner[i] is None and prev_bottom - 2 <= ln.box_px[1] and ln.box_px[3] <= box[1] + 4]
             title_ids = self._title_ids(above, outside, kinds, where)
             if title_ids:
-                first = above.index(title_ids[0])
+                first = min(above.index(i) for i in title_ids)
                 context_ids = [i for i in above[first:] if i not in title_ids]
                 context_ids += [i for i in above[:first] if kinds[i] == "table_label"]
             else:

@@ -128,8 +128,11 @@ def text_layer_boxes(layer: TextLayer, scale: float) -> list[TextBox]:
             continue
         if run:
             last = run[-1]
-            h = max(last.bbox.b - last.bbox.t, ch.bbox.b - ch.bbox.t, 1.0)
-            same_line = abs((ch.bbox.t + ch.bbox.b) / 2 - (last.bbox.t + last.bbox.b) / 2) < 0.5 * h
+            # glyph boxes are tight (一 is a thin stroke, 、 sits low): measure in ems, the larger
+            # side of a CJK glyph, so both stay on their line
+            h = max(last.bbox.b - last.bbox.t, ch.bbox.b - ch.bbox.t, last.bbox.r - last.bbox.l,
+                    ch.bbox.r - ch.bbox.l, 1.0)
+            same_line = abs((ch.bbox.t + ch.bbox.b) / 2 - (last.bbox.t + last.bbox.b) / 2) < 0.6 * h
             gap = ch.bbox.l - last.bbox.r
             if not same_line or gap > 0.8 * h or gap < -0.5 * h:
                 flush()
@@ -153,20 +156,34 @@ def _as_line(box: TextBox, source: str) -> TextLine:
 
 
 def _group_lines(boxes: list[TextBox]) -> list[TextBox]:
-    """Text-layer runs on one baseline joined into lines unless a gap of over 2 em splits them
-    (the 部门名称 line and the 单位 line printed on one baseline stay apart)."""
+    """Text-layer runs on one line (their heights overlap by half) joined left to right unless a
+    gap of over 2 em splits them: the 部门名称 line and the 单位 line printed on one baseline stay
+    apart, and a low-set mark (the 、 of "一、") stays in its line."""
+    rows: list[list[TextBox]] = []
+    for b in sorted(boxes, key=lambda b: (b.box_px[1] + b.box_px[3]) / 2):
+        for row in rows:
+            t, bt = min(r.box_px[1] for r in row), max(r.box_px[3] for r in row)
+            overlap = min(bt, b.box_px[3]) - max(t, b.box_px[1])
+            if overlap >= 0.5 * min(bt - t, b.box_px[3] - b.box_px[1]):
+                row.append(b)
+                break
+        else:
+            rows.append([b])
     out: list[TextBox] = []
-    for b in sorted(boxes, key=lambda b: ((b.box_px[1] + b.box_px[3]) / 2, b.box_px[0])):
-        if out:
-            o = out[-1]
-            h = max(o.box_px[3] - o.box_px[1], b.box_px[3] - b.box_px[1], 1.0)
-            if abs((o.box_px[1] + o.box_px[3]) / 2 - (b.box_px[1] + b.box_px[3]) / 2) < 0.5 * h and \
-                    0 <= b.box_px[0] - o.box_px[2] < 2 * h:
-                out[-1] = TextBox(text=o.text + b.text,
-                                  box_px=(o.box_px[0], min(o.box_px[1], b.box_px[1]), b.box_px[2],
-                                          max(o.box_px[3], b.box_px[3])), confidence=1.0)
-                continue
-        out.append(b)
+    for row in rows:
+        row.sort(key=lambda b: b.box_px[0])
+        cur = row[0]
+        for b in row[1:]:
+            h = max(cur.box_px[3] - cur.box_px[1], b.box_px[3] - b.box_px[1], 1.0)
+            if b.box_px[0] - cur.box_px[2] < 2 * h:
+                cur = TextBox(text=cur.text + b.text,
+                              box_px=(cur.box_px[0], min(cur.box_px[1], b.box_px[1]), max(cur.box_px[2], b.box_px[2]),
+                                      max(cur.box_px[3], b.box_px[3])), confidence=1.0)
+            else:
+                out.append(cur)
+                cur = b
+        out.append(cur)
+    out.sort(key=lambda b: (b.box_px[1], b.box_px[0]))
     return out
 
 
@@ -250,7 +267,10 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
         layer_boxes = text_layer_boxes(page.text_layer, scale)
 
     t = time.perf_counter()
-    tables = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=layer_boxes)
+    # a deskewed page is level: the line detector must not go looking for a skew of its own
+    # (on a resampled page of faint broken rules its estimate can lock onto noise)
+    level = 0.0 if record is not None and options.preprocess.deskew else None
+    tables = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=layer_boxes, skew_deg=level)
     timings["tables"] = time.perf_counter() - t
     boxes = [tb.bbox_px for tb in tables]
 
@@ -279,7 +299,7 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
         region_boxes = layer_boxes or page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,
                                                              confidence=ln.confidence) for ln in outside]
         more = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=region_boxes,
-                                            regions=layout.borderless_regions)
+                                            regions=layout.borderless_regions, skew_deg=level)
         if len(more) > len(tables):
             tables = more
             boxes = [tb.bbox_px for tb in tables]
