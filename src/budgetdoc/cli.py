@@ -146,6 +146,7 @@ def overlay(
 def _register_stage_commands() -> None:
     # Commands live in their stage's module (which imports heavy dependencies lazily);
     # they are registered here so ``--help`` lists them.
+    from budgetdoc.bench.command import bench
     from budgetdoc.evaluation.cli import eval_command
     from budgetdoc.labelling.real_pdf import label_real
     from budgetdoc.pipeline.command import extract
@@ -157,6 +158,7 @@ def _register_stage_commands() -> None:
     app.command("label-real")(label_real)
     app.command("samples")(samples)
     app.command("eval")(eval_command)
+    app.command("bench")(bench)
 
 
 _register_stage_commands()

@@ -82,3 +82,13 @@ def test_csv_bom_blank_lines_short_rows_and_errors():
     with pytest.raises(ValueError, match="malformed CSV"):
         read_csv_table('a,"b\n', source="bad.csv")
     assert grid_from_rows([]).num_rows == 0
+
+
+def test_one_sample_folder_as_truth_keeps_the_sample_id():
+    from pathlib import Path
+
+    from budgetdoc.evaluation.loading import load_truth
+
+    sample = Path(__file__).resolve().parents[2] / "datasets" / "samples" / "seed-clean"
+    docs, problems = load_truth(sample)
+    assert [d.id for d in docs] == ["seed-clean"] and not problems

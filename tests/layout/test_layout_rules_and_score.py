@@ -289,3 +289,23 @@ def test_rapid_layout_backend_needs_the_image(rapid_backend, sample_page):
 
     fallback = RapidLayoutBackend(without_image="rules")
     assert fallback.analyse(lines, tables, width=w, height=h) == RulesLayout().analyse(lines, tables, width=w, height=h)
+
+
+@pytest.mark.xfail(strict=True, reason="rules.py RulesLayout.analyse joins a wrapped title's upper lines only when "
+                   "they are 'text' or 'title'; a first line opening with a numbering ('六、…') is a 'heading' "
+                   "and is left out")
+def test_wrapped_title_opening_with_a_numbering_is_joined():
+    lines = [line("六、2018年度某某中心部门财政拨款基本", 300, 230, 1350, 285),
+             line("支出预算表（经济科目）", 560, 290, 1090, 345)]
+    layout = RulesLayout().analyse(lines, [TABLE], width=W, height=H)
+    assert layout.tables[0].title == "六、2018年度某某中心部门财政拨款基本支出预算表（经济科目）"
+
+
+@pytest.mark.xfail(strict=True, reason="rules.py RulesLayout.analyse only looks above the title line for the rest "
+                   "of a wrapped title, so a tail wrapped onto the next line ('结转）') is a context line")
+def test_wrapped_title_tail_below_is_joined():
+    lines = [line("2026年一般公共预算安排基本支出分经济科目表（不含上年", 250, 230, 1400, 285),
+             line("结转）", 780, 290, 880, 345)]
+    layout = RulesLayout().analyse(lines, [TABLE], width=W, height=H)
+    assert layout.tables[0].title == "2026年一般公共预算安排基本支出分经济科目表（不含上年结转）"
+    assert layout.tables[0].context_lines == []

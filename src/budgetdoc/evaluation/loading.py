@@ -1,8 +1,8 @@
 """Steps 1 and 2 of an evaluation: read the truth, then find and read each document's prediction.
 
 Truth (``--truth DIR``): a folder of sample folders (``*/truth.json`` with ``meta.json``, what
-``budgetdoc synth`` and ``budgetdoc samples`` write), or a folder of document JSON files, or one
-document JSON file. A document's id is its sample folder's name or its JSON file's stem.
+``budgetdoc synth`` and ``budgetdoc samples`` write), one sample folder, or a folder of document
+JSON files, or one document JSON file. A document's id is its sample folder's name or its JSON file's stem.
 
 Predictions (``--pred DIR``), looked up per truth id, first hit wins:
 
@@ -115,6 +115,8 @@ def load_truth(path: str | Path) -> tuple[list[TruthDocument], list[Problem]]:
     entries: list[tuple[str, Path, dict]] = []
     if root.is_file():
         entries.append((root.stem, root, {}))
+    elif root.is_dir() and (root / "truth.json").is_file():
+        entries.append((root.name, root / "truth.json", _meta(root)))  # one sample folder
     elif root.is_dir():
         for sub in sorted(p for p in root.iterdir() if p.is_dir()):
             if (sub / "truth.json").is_file():
