@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 extras="[ocr]"
 # tests also exercise the optional transformers backends (tiny random models, CPU torch)
-[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers]"
+[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers,layout]"
 
 # --- system packages -------------------------------------------------------------------------
 mapfile -t pkgs < <(grep -v '^\s*#' system-packages.txt | grep -v '^\s*$')
@@ -36,5 +36,9 @@ done
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -m pip install -q -e ".${extras}" 2>&1 | grep -v '^WARNING: Location' || true
+if [ "${1:-}" = "--test" ]; then
+  # optional backends the tests compare: pinned, and --no-deps so they cannot swap the OpenCV build
+  .venv/bin/python -m pip install -q --no-deps rapid-layout==1.2.1 2>&1 | grep -v '^WARNING: Location' || true
+fi
 .venv/bin/python -c "import budgetdoc" || { echo "setup: budgetdoc failed to install" >&2; exit 1; }
 echo "setup: ok ($(.venv/bin/budgetdoc --version | head -1))"

@@ -79,8 +79,6 @@ def test_department_and_unit_lines_on_one_baseline_are_context():
     assert kinds_of(layout)["部门名称：某某局"] == "department_line"
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py _DEPARTMENT_RE lists a bare 单位 among the department prefixes and "
-                   "classify_line tests it before parse_unit, so '单位：万元' is a department_line")
 def test_unit_line_alone_is_a_unit_line():
     assert classify_line(line("单位：万元", 1340, 350, 1500, 385), page_height=H) == "unit_line"
 
@@ -100,9 +98,6 @@ def test_note_under_table_is_its_note():
     assert [b.table for b in layout.blocks if b.kind == "note"] == [0]
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py RulesLayout.analyse takes every 'text' line after a note as the "
-                   "note's continuation, however far below (no gap limit), so narrative under a noted table "
-                   "becomes notes")
 def test_paragraph_far_below_a_note_is_not_the_note():
     lines = [line("2026年部门收支总表", 620, 300, 1030, 350), line("注：本表无数据。", 150, 1410, 600, 1445),
              line("第二段正文说明文字", 150, 1600, 700, 1640)]
@@ -291,9 +286,6 @@ def test_rapid_layout_backend_needs_the_image(rapid_backend, sample_page):
     assert fallback.analyse(lines, tables, width=w, height=h) == RulesLayout().analyse(lines, tables, width=w, height=h)
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py RulesLayout.analyse joins a wrapped title's upper lines only when "
-                   "they are 'text' or 'title'; a first line opening with a numbering ('六、…') is a 'heading' "
-                   "and is left out")
 def test_wrapped_title_opening_with_a_numbering_is_joined():
     lines = [line("六、2018年度某某中心部门财政拨款基本", 300, 230, 1350, 285),
              line("支出预算表（经济科目）", 560, 290, 1090, 345)]
@@ -301,8 +293,6 @@ def test_wrapped_title_opening_with_a_numbering_is_joined():
     assert layout.tables[0].title == "六、2018年度某某中心部门财政拨款基本支出预算表（经济科目）"
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py RulesLayout.analyse only looks above the title line for the rest "
-                   "of a wrapped title, so a tail wrapped onto the next line ('结转）') is a context line")
 def test_wrapped_title_tail_below_is_joined():
     lines = [line("2026年一般公共预算安排基本支出分经济科目表（不含上年", 250, 230, 1400, 285),
              line("结转）", 780, 290, 880, 345)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
 from budgetdoc.layout.rules import RulesLayout, classify_line, is_card_title, is_title_text
 from budgetdoc.layout.types import BlockKind, BoxPx, LayoutBlock, PageLayout, TableContext, TextLine
 
@@ -35,7 +37,10 @@ class LayoutAnalyzer(Protocol):
     name: str
 
     def analyse(self, lines: Sequence[TextLine], tables: Sequence[BoxPx], *, width: float,
-                height: float) -> PageLayout: ...
+                height: float, image: np.ndarray | None = None) -> PageLayout:
+        """Roles of ``lines`` and the context of each table in ``tables`` (upright page pixels);
+        ``image`` is the upright page, for backends that look at pixels."""
+        ...
 
 
 def build_layout(config: Mapping[str, Any] | None = None) -> LayoutAnalyzer:

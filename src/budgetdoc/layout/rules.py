@@ -49,13 +49,13 @@ def classify_line(line: TextLine, *, page_height: float) -> BlockKind:
     at_edge = y > 0.88 * page_height or y < 0.08 * page_height
     if at_edge and _PAGE_NUMBER_RE.match(s) and any(ch.isdigit() for ch in s):
         return "page_number"
+    if parse_unit(s) is not None and len(s) <= 12 and not re.match(r"^(?:部门|编制|预算单位|单位名称)", s):
+        return "unit_line"  # "单位：万元", "金额单位：元"
     if _DEPARTMENT_RE.match(s):
         return "department_line"
     label = read_label([s])
     if label and len(s) - len(normalize(label)) <= 1:
         return "table_label"
-    if parse_unit(s) is not None and len(s) <= 12:
-        return "unit_line"
     if _NOTE_RE.match(s) or any(m in s for m in EMPTY_MARKERS):
         return "note"
     if is_title_text(s):
@@ -63,6 +63,11 @@ def classify_line(line: TextLine, *, page_height: float) -> BlockKind:
     if _HEADING_RE.match(s) and len(s) <= 40:
         return "heading"
     return "text"
+
+
+def _complete_title(text: str) -> bool:
+    """A line that ends a title ("…表", "…表（不含上年结转）"): the start of no wrapped title."""
+    return bool(re.search(r"表(?:[（(][^）)]*[）)])?$", normalize(text)))
 
 
 def _inside(line: TextLine, box: BoxPx, tol: float = 2.0) -> bool:
@@ -80,9 +85,9 @@ class RulesLayout:
         self.min_borderless_lines = min_borderless_lines
 
     def analyse(self, lines: Sequence[TextLine], tables: Sequence[BoxPx], *, width: float,
-                height: float) -> PageLayout:
+                height: float, image: object = None) -> PageLayout:
         """Roles of ``lines`` (upright page pixels; lines inside a table are ignored) and the
-        context of each table in ``tables`` (boxes, top to bottom)."""
+        context of each table in ``tables`` (boxes, top to bottom). The rules need no ``image``."""
         outside = [ln for ln in lines if not any(_inside(ln, t) for t in tables)]
         outside.sort(key=lambda ln: (ln.box_px[1], ln.box_px[0]))
         kinds = [classify_line(ln, page_height=height) for ln in outside]
@@ -96,17 +101,9 @@ class RulesLayout:
                      if owner[i] is None and prev_bottom - 2 <= ln.box_px[1] and ln.box_px[3] <= box[1] + 4]
             title_i = self._title_index(above, outside, kinds, box, width, med_h)
             if title_i is not None:
-                kinds[title_i] = "title"
-                # a long title may wrap: take the centred title-sized lines right above it too
-                start = above.index(title_i)
-                title_ids = [title_i]
-                for j in reversed(above[:start]):
-                    if kinds[j] in ("text", "title") and self._centred(outside[j], box, width) and \
-                            outside[title_ids[0]].box_px[1] - outside[j].box_px[3] < 1.2 * outside[j].height:
-                        title_ids.insert(0, j)
-                        kinds[j] = "title"
-                    else:
-                        break
+                title_ids = self._title_parts(title_i, above, outside, kinds, box, width)
+                for j in title_ids:
+                    kinds[j] = "title"
                 first = above.index(title_ids[0])
                 context_ids = [i for i in above[first:] if i not in title_ids]
                 context_ids += [i for i in above[:first] if kinds[i] == "table_label"]
@@ -120,7 +117,10 @@ class RulesLayout:
             for i in below:
                 if kinds[i] in ("title", "table_label", "department_line", "unit_line", "heading", "page_number"):
                     break
-                if kinds[i] == "note" or (note_ids and kinds[i] == "text"):
+                # a note may run on over a few lines, but text further down is not the note
+                close = note_ids and outside[i].box_px[1] - outside[note_ids[-1]].box_px[3] < \
+                    1.0 * max(outside[i].height, outside[note_ids[-1]].height)
+                if kinds[i] == "note" or (close and kinds[i] == "text"):
                     note_ids.append(i)
                 else:
                     break
@@ -140,6 +140,53 @@ class RulesLayout:
         blocks = [LayoutBlock(kind=k, line=ln, table=o) for ln, k, o in zip(outside, kinds, owner)]
         return PageLayout(blocks=blocks, tables=contexts,
                           borderless_regions=self._borderless_regions(outside, kinds, owner, tables, width, height))
+
+    def _title_parts(self, title_i: int, above: list[int], lines: list[TextLine], kinds: list[BlockKind],
+                     table: BoxPx, width: float) -> list[int]:
+        """The lines of one title: the title line, pieces OCR read apart on its row, the start of
+        a wrapped title above it (not a whole title of its own, such as a running header) and the
+        tail wrapped below it ("…（不含上年" / "结转）")."""
+        head = lines[title_i]
+        part_kinds = ("text", "title", "heading")
+
+        def same_row(a: TextLine, b: TextLine) -> bool:
+            return min(a.box_px[3], b.box_px[3]) - max(a.box_px[1], b.box_px[1]) >= 0.5 * min(a.height, b.height)
+
+        def alike(ln: TextLine) -> bool:
+            return abs(ln.height - head.height) <= 0.3 * head.height
+
+        ids = [i for i in above if i == title_i or (kinds[i] in part_kinds and same_row(lines[i], head) and alike(lines[i]))]
+        pos = above.index(min(ids, key=lambda i: above.index(i)))
+        for j in reversed(above[:pos]):
+            top = min(lines[i].box_px[1] for i in ids)
+            ln = lines[j]
+            if kinds[j] in part_kinds and self._centred(ln, table, width) and top - ln.box_px[3] < 1.2 * ln.height \
+                    and alike(ln) and not _complete_title(ln.text):
+                ids.append(j)
+            else:
+                break
+        ids.sort(key=lambda i: (lines[i].box_px[1], lines[i].box_px[0]))
+        if not _complete_title("".join(lines[i].text for i in ids)):
+            for j in above[above.index(max(ids, key=lambda i: above.index(i))) + 1:]:
+                bottom = max(lines[i].box_px[3] for i in ids)
+                ln = lines[j]
+                if kinds[j] in part_kinds and self._centred(ln, table, width) and ln.box_px[1] - bottom < 1.2 * ln.height \
+                        and alike(ln):
+                    ids.append(j)
+                    if _complete_title("".join(lines[i].text for i in ids)):
+                        break
+                else:
+                    break
+        # reading order: rows top to bottom, left to right within a row
+        rows: list[list[int]] = []
+        for i in sorted(ids, key=lambda i: lines[i].box_px[1]):
+            for row in rows:
+                if same_row(lines[row[0]], lines[i]):
+                    row.append(i)
+                    break
+            else:
+                rows.append([i])
+        return [i for row in rows for i in sorted(row, key=lambda i: lines[i].box_px[0])]
 
     @staticmethod
     def _centred(line: TextLine, table: BoxPx, width: float) -> bool:

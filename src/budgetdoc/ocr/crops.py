@@ -154,6 +154,15 @@ def clean_crop(crop: np.ndarray, glyph_px: float, *, min_contrast: int = 40) -> 
     rule = ((ws >= 0.6 * w) & (hs <= thin)) | ((hs >= 0.6 * h) & (ws <= thin))
     solid = (np.maximum(ws, hs) >= 0.45 * glyph_px) & ~rule
     if not solid.any():
+        # a printed run of dots (……, 。。。, the placeholder of a template) is text, specks are not:
+        # dots are alike in size and sit on one line
+        small = np.flatnonzero(~rule & (np.maximum(ws, hs) >= 0.08 * glyph_px))
+        if len(small) >= 3:
+            cy = ys[small] + hs[small] / 2
+            line = small[np.abs(cy - np.median(cy)) <= 0.15 * glyph_px]
+            size = np.maximum(ws[line], hs[line])
+            if len(line) >= 3 and size.max() <= 2.5 * max(1, size.min()):
+                return crop
         return None
     # small pieces next to text are text too (decimal points, commas, a faint 一 broken in bits);
     # a few rounds let a chain of pieces reach the glyph it belongs to

@@ -43,6 +43,9 @@ BoxPx = tuple[float, float, float, float]
 #: Readings made only of these are noise (specks read as punctuation) unless the engine is sure.
 _DASHES = set("-—–－―")
 _PUNCT_RE = re.compile(r"^[\W_]+$")
+_LEADERS = set("….。·")
+#: A mark read off a speck in front of a label: ",退休费", "·维修（护）费", "... 单位名称".
+_LEADING_SPECK_RE = re.compile(r"^[.,，。、·•'’‘`:;]+\s*(?=[\u4e00-\u9fff（(])")
 
 
 @dataclass
@@ -93,10 +96,12 @@ def clean_cell_text(text: str, confidence: float | None) -> str:
     if _PUNCT_RE.match(s):
         if set(s) <= _DASHES and (confidence is None or confidence >= 0.8):
             return s
+        if len(set(s)) == 1 and (s[0] == "…" or (len(s) >= 3 and s[0] in _LEADERS)):
+            return s  # a printed placeholder run of dots (……, 。。。)
         if confidence is not None and confidence >= 0.97 and len(s) > 1:
             return s
         return ""
-    return s
+    return _LEADING_SPECK_RE.sub("", s)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -294,7 +299,7 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
 
     h, w = gray.shape[:2]
     t = time.perf_counter()
-    layout = stages.layout.analyse(outside, boxes, width=w, height=h)
+    layout = stages.layout.analyse(outside, boxes, width=w, height=h, image=gray)
     if layout.borderless_regions:
         region_boxes = layer_boxes or page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,
                                                              confidence=ln.confidence) for ln in outside]
@@ -303,7 +308,7 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
         if len(more) > len(tables):
             tables = more
             boxes = [tb.bbox_px for tb in tables]
-            layout = stages.layout.analyse(outside, boxes, width=w, height=h)
+            layout = stages.layout.analyse(outside, boxes, width=w, height=h, image=gray)
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
