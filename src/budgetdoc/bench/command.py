@@ -18,7 +18,7 @@ import json
 import statistics
 import time
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -63,7 +63,7 @@ def run_pipeline(samples: list[Path], engine: str, out_dir: Path, progress=None)
     options = ExtractOptions(ocr=ENGINES[engine])
     try:
         stages = build_stages(options)
-    except Exception as e:  # an engine that cannot run here is reported, not fatal
+    except Exception as e:  # noqa: BLE001  # an engine that cannot run here is reported, not fatal
         return {"status": "unavailable", "reason": f"{type(e).__name__}: {e}"}
     per_page: list[float] = []
     pages = 0
@@ -84,11 +84,11 @@ def run_pipeline(samples: list[Path], engine: str, out_dir: Path, progress=None)
 def bench(
     samples: Annotated[Path, typer.Option(help="Labelled sample set.")] = Path("datasets/samples"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out/bench"),
-    preset: Annotated[Optional[list[str]], typer.Option(help="Only these presets (repeatable).")] = None,
-    origin: Annotated[Optional[list[str]], typer.Option(help="Only these origins: seed, synthetic, real.")] = None,
-    engine: Annotated[Optional[list[str]], typer.Option(help="Pipeline engines: rapidocr, ppocrv4, tesseract.")] = None,
+    preset: Annotated[list[str] | None, typer.Option(help="Only these presets (repeatable).")] = None,
+    origin: Annotated[list[str] | None, typer.Option(help="Only these origins: seed, synthetic, real.")] = None,
+    engine: Annotated[list[str] | None, typer.Option(help="Pipeline engines: rapidocr, ppocrv4, tesseract.")] = None,
     peer: Annotated[bool, typer.Option(help="Also run img2table (with Tesseract) as the peer.")] = True,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many samples.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many samples.")] = None,
 ) -> None:
     """Score the pipeline with each OCR engine, and img2table, on the same samples; time them."""
     from budgetdoc.util.files import atomic_write_text

@@ -45,7 +45,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from budgetdoc.layout.rules import RulesLayout, classify_line, is_card_title
+from budgetdoc.layout.rules import RulesLayout, classify_line, table_context
 from budgetdoc.layout.types import BlockKind, BoxPx, LayoutBlock, PageLayout, TableContext, TextLine
 
 __all__ = ["CDLA_KINDS", "LayoutRegion", "RapidLayoutBackend", "assign_lines", "bundled_model_path"]
@@ -262,16 +262,7 @@ class RapidLayoutBackend:
                     break
             for i in title_ids + context_ids + note_ids:
                 owner[i] = ti
-            title = "".join(outside[i].text.strip() for i in title_ids)
-            tb = None
-            if title_ids:
-                bxs = [outside[i].box_px for i in title_ids]
-                tb = (min(b[0] for b in bxs), min(b[1] for b in bxs), max(b[2] for b in bxs), max(b[3] for b in bxs))
-            context_ids.sort(key=lambda i: (outside[i].box_px[1], outside[i].box_px[0]))
-            contexts.append(TableContext(
-                title=title, title_box=tb, context_lines=[outside[i].text for i in context_ids],
-                notes=[outside[i].text for i in note_ids], is_card=is_card_title(title),
-            ))
+            contexts.append(table_context(outside, title_ids, context_ids, note_ids))
             prev_bottom = box[3]
 
         blocks = [LayoutBlock(kind=k, line=ln, table=o) for ln, k, o in zip(outside, kinds, owner)]

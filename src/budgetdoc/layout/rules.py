@@ -19,7 +19,7 @@ from budgetdoc.model.vocab import TableType
 from budgetdoc.parsing import classify_table_title, normalize, parse_unit
 from budgetdoc.structuring.tables import EMPTY_MARKERS, read_label
 
-__all__ = ["RulesLayout", "classify_line", "is_card_title", "is_title_text"]
+__all__ = ["RulesLayout", "classify_line", "is_card_title", "is_title_text", "table_context"]
 
 _PAGE_NUMBER_RE = re.compile(r"^[-—–－―~·一_\s]*(?:第)?\d{1,4}(?:页)?(?:/\d{1,4}|共\d{1,4}页)?[-—–－―~·一_\s]*$")
 _DEPARTMENT_RE = re.compile(r"^(?:部门名称|编制部门|编制单位|预算单位|单位名称|填报单位|部门|单位)[:：]")
@@ -63,6 +63,20 @@ def classify_line(line: TextLine, *, page_height: float) -> BlockKind:
     if _HEADING_RE.match(s) and len(s) <= 40:
         return "heading"
     return "text"
+
+
+def table_context(lines: Sequence[TextLine], title_ids: list[int], context_ids: list[int],
+                  note_ids: list[int]) -> TableContext:
+    """A table's context from the indices of its title lines (in reading order), the lines between
+    title and table, and its notes."""
+    title = "".join(lines[i].text.strip() for i in title_ids)
+    box = None
+    if title_ids:
+        bxs = [lines[i].box_px for i in title_ids]
+        box = (min(b[0] for b in bxs), min(b[1] for b in bxs), max(b[2] for b in bxs), max(b[3] for b in bxs))
+    ordered = sorted(context_ids, key=lambda i: (lines[i].box_px[1], lines[i].box_px[0]))
+    return TableContext(title=title, title_box=box, context_lines=[lines[i].text for i in ordered],
+                        notes=[lines[i].text for i in note_ids], is_card=is_card_title(title))
 
 
 def _complete_title(text: str) -> bool:
@@ -126,16 +140,7 @@ class RulesLayout:
                     break
             for i in title_ids + context_ids + note_ids:
                 owner[i] = ti
-            title = "".join(outside[i].text.strip() for i in title_ids)
-            tb = None
-            if title_ids:
-                bxs = [outside[i].box_px for i in title_ids]
-                tb = (min(b[0] for b in bxs), min(b[1] for b in bxs), max(b[2] for b in bxs), max(b[3] for b in bxs))
-            context_ids.sort(key=lambda i: (outside[i].box_px[1], outside[i].box_px[0]))
-            contexts.append(TableContext(
-                title=title, title_box=tb, context_lines=[outside[i].text for i in context_ids],
-                notes=[outside[i].text for i in note_ids], is_card=is_card_title(title),
-            ))
+            contexts.append(table_context(outside, title_ids, context_ids, note_ids))
             prev_bottom = box[3]
         blocks = [LayoutBlock(kind=k, line=ln, table=o) for ln, k, o in zip(outside, kinds, owner)]
         return PageLayout(blocks=blocks, tables=contexts,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from budgetdoc.layout import TableContext
 from budgetdoc.model.document import (
     CellGrid,
     DisclosureDocument,
@@ -24,12 +25,11 @@ from budgetdoc.model.document import (
     Table,
 )
 from budgetdoc.model.geometry import BoundingBox
-from budgetdoc.layout import TableContext
 from budgetdoc.parsing import detect_document_kind, normalize
 from budgetdoc.pipeline.page import PageExtraction, PageTable
 from budgetdoc.structuring import structure_card, structure_table
 
-__all__ = ["MergedItem", "assemble_document", "merge_pages", "merge_grids"]
+__all__ = ["MergedItem", "assemble_document", "merge_grids", "merge_pages"]
 
 
 class MergedItem(BaseModel):
@@ -184,7 +184,7 @@ def assemble_document(pages: Sequence[PageExtraction], *, source: SourceFile | N
                     "title_provenance": Provenance(page=item.pages[0], raw_text=title, source="ocr")
                     if title else None,
                 }))
-        except Exception as e:  # one unreadable table must not lose the rest of the document
+        except Exception as e:  # noqa: BLE001  # one unreadable table must not lose the rest of the document
             errs.append(ProcessingError(stage="structuring", page=item.pages[0],
                                         message=f"page {item.pages[0]}: table {title or '(untitled)'!r} "
                                                 f"could not be structured: {type(e).__name__}: {e}"))

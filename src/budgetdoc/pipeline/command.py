@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,7 +26,7 @@ def extract(
     text_layer: Annotated[bool, typer.Option(help="Read born-digital pages from their text layer.")] = True,
     tables: Annotated[bool, typer.Option(help="Also write XLSX and CSV files.")] = True,
     debug: Annotated[bool, typer.Option(help="Write an overlay PNG per page (tables, cells, lines by role).")] = False,
-    config: Annotated[Optional[Path], typer.Option(help="JSON file of ExtractOptions (overrides the flags).")] = None,
+    config: Annotated[Path | None, typer.Option(help="JSON file of ExtractOptions (overrides the flags).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Extract tables, cards and checks from disclosures into OUT/<name>.json (+ .xlsx, CSVs)."""

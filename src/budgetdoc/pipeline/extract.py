@@ -148,7 +148,7 @@ def extract_document(doc: DocumentInput, options: ExtractOptions | None = None, 
             if lazy is None:
                 lazy = build_stages(options)
             pages.append(extract_page(item, lazy, options, keep_image=keep_images))
-        except Exception as e:  # one bad page must not lose the document
+        except Exception as e:  # noqa: BLE001  # one bad page must not lose the document
             errors.append(ProcessingError(stage="extract", file=item.source, page=item.page,
                                           message=f"{where}: failed: {type(e).__name__}: {' '.join(str(e).split())}"))
         if on_page:
@@ -182,7 +182,7 @@ def count_pages(doc: DocumentInput) -> int | None:
                 return len(pdf)
             finally:
                 pdf.close()
-        except Exception:
+        except Exception:  # noqa: BLE001
             return None
     return None
 

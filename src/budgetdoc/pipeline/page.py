@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,15 +28,15 @@ from budgetdoc.ocr.cells import read_cells
 from budgetdoc.ocr.crops import crop_box
 from budgetdoc.ocr.projection import projection_lines
 from budgetdoc.ocr.types import OcrLine, PixelBox
-from budgetdoc.pipeline.options import ExtractOptions
 from budgetdoc.parsing import clean_number_reading
+from budgetdoc.pipeline.options import ExtractOptions
 from budgetdoc.preprocess import PreprocessRecord, preprocess_image
 from budgetdoc.preprocess._binarize import glyph_height, ink_mask, to_gray
 from budgetdoc.table_structure.assign import TextBox, assign_text
 from budgetdoc.table_structure.backends import TableStructureBackend
 from budgetdoc.table_structure.grid import DetectedTable
 
-__all__ = ["PageExtraction", "PageTable", "Stages", "extract_page", "clean_cell_text"]
+__all__ = ["PageExtraction", "PageTable", "Stages", "clean_cell_text", "extract_page"]
 
 BoxPx = tuple[float, float, float, float]
 

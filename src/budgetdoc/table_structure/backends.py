@@ -14,9 +14,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from budgetdoc.table_structure.assign import TextBox
+from budgetdoc.table_structure.borderless import borderless_table
 from budgetdoc.table_structure.grid import DetectedTable
 from budgetdoc.table_structure.pipeline import TableStructureOptions, _overlap, detect_tables
-from budgetdoc.table_structure.borderless import borderless_table
 
 __all__ = ["LinesStructure", "TableStructureBackend", "build_structure", "register_structure"]
 
