@@ -46,7 +46,8 @@ def test_score_cells_counts_numbers_text_empties_and_cer():
     c = score_cells(truths, reads, mistakes=mistakes)
     assert (c.cells, c.numeric_cells, c.numeric_exact) == (7, 3, 1)  # 1,234.50 = 1234.5; 389.28 and "" wrong
     assert (c.text_cells, c.text_exact) == (2, 2)  # a code with a leading zero is text; spaces folded
-    assert (c.empty_cells, c.empty_false_positives) == (2, 1)
+    assert (c.empty_cells, c.empty_false_positives, c.empty_false_positives_wordlike) == (2, 1, 1)
+    assert score_cells(["", ""], ["，", "."]).empty_false_positives_wordlike == 0
     # CER over folded text: "1234.5" vs "1,234.50" = 2 edits, 389.28 = 1, "" vs "12" = 2
     assert c.truth_chars == 8 + 6 + 4 + 6 + 2
     assert c.char_edits == 2 + 1 + 0 + 0 + 2
@@ -92,7 +93,10 @@ def clean_comparison(tmp_path_factory) -> EngineComparison:
     empty = tmp_path_factory.mktemp("no-models")
     engines = [
         {"name": "v6", "options": {"kind": "rapidocr", "model_set": "PP-OCRv6-small"}},
-        {"name": "v4-nowhere", "options": {"kind": "rapidocr", "model_set": "PP-OCRv4", "model_dir": str(empty)}},
+        {
+            "name": "v4-nowhere",
+            "options": {"kind": "rapidocr", "model_set": "PP-OCRv4", "model_dir": str(empty)},
+        },
         {"name": "tess-missing", "options": {"kind": "tesseract", "binary": "no-such-tesseract-binary"}},
     ]
     return compare_engines([CLEAN], engines, max_pages=1)
@@ -104,7 +108,7 @@ def test_ppocrv6_reads_a_clean_page_with_known_counts(clean_comparison):
     texts = [c["text"] for c in labels["cells"] if c.get("table_id")]
     numeric = sum(parse_decimal(t) is not None for t in texts)
     empty = sum(not fold_text(t) for t in texts)
-    assert (res.pages, res.cells, res.presets) == (1, len(texts), ["clean"])
+    assert (res.pages, res.cells, res.presets, res.clean) == (1, len(texts), ["clean"], True)
     s = res.score("v6", "clean")
     assert s is not None and s.pages == 1 and s.samples == 1
     c = s.counts

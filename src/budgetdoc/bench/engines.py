@@ -12,9 +12,15 @@ Scores, per engine and preset (and over all pages):
   (thousands separators dropped, ``1,234.50`` = ``1234.5``);
 * **text exact** — the other non-empty cells: equal after NFKC with every whitespace removed;
 * **CER** — edit distance over truth characters (both folded the same way), non-empty cells;
-* **empty FP** — blank truth cells where the engine read something (invented text);
+* **empty FP** — blank truth cells where the engine read something (invented text); *word-like*
+  counts only readings with a letter, digit or CJK character (speckle often reads as ``，`` or ``.``);
 * **s/page** — median over pages of the wall seconds :func:`read_cells` took on a page's cells
   (cropping excluded; the same crops for every engine).
+
+Cleaning: ``clean=True`` (default) reads as the pipeline does, ``read_cells(..., glyph_px=…)`` with
+the page's glyph height (``glyph_height(ink_mask(grey page))``), so scanner specks and rule remnants
+are painted out of each crop first and a crop left with nothing glyph-sized is blank;
+``clean=False`` sends every crop with any ink as it is.
 
 Crops: ``crop="quad"`` (default) warps each cell's labelled quad upright, then cuts ``inset`` px off
 every side (skewed and 90/180/270°-turned poor scans give upright cells, as a structure stage that
@@ -32,6 +38,7 @@ import json
 import statistics
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,9 +182,7 @@ def load_pages(sample_dir: str | Path, *, include_cards: bool = False) -> list[P
                 texts=[c.get("text") or "" for c in cells],
                 boxes=[tuple(c["bbox_px"]) for c in cells],
                 quads=[[tuple(p) for p in c["quad_px"]] for c in cells],
-                keys=[
-                    f"{c.get('table_id') or c.get('card_id')}:r{c['row']}c{c['col']}" for c in cells
-                ],
+                keys=[f"{c.get('table_id') or c.get('card_id')}:r{c['row']}c{c['col']}" for c in cells],
             )
         )
     return out
@@ -195,14 +200,18 @@ def _crop_quad_upright(image: np.ndarray, quad: Sequence[Sequence[float]], inset
     if out_w < 1 or out_h < 1:
         return image[0:0, 0:0]
     src = np.array([tl, tr, br, bl], dtype=np.float32)
-    dst = np.array([[-inset, -inset], [w - inset, -inset], [w - inset, h - inset], [-inset, h - inset]],
-                   dtype=np.float32)
+    dst = np.array(
+        [[-inset, -inset], [w - inset, -inset], [w - inset, h - inset], [-inset, h - inset]], dtype=np.float32
+    )
     m = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        image, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
-def crop_cells(image: np.ndarray, page: PageCells, *, inset: float = 4.0, crop: CropMode = "quad") -> list[np.ndarray]:
+def crop_cells(
+    image: np.ndarray, page: PageCells, *, inset: float = 4.0, crop: CropMode = "quad"
+) -> list[np.ndarray]:
     """One crop per cell of ``page`` (see the module docstring for ``crop``)."""
     from budgetdoc.ocr import PixelBox, crop_box
 
@@ -228,6 +237,7 @@ class CellCounts(BaseModel):
     char_edits: int = 0
     empty_cells: int = 0
     empty_false_positives: int = 0
+    empty_false_positives_wordlike: int = 0
 
     def add(self, other: CellCounts) -> None:
         for name in type(self).model_fields:
@@ -253,6 +263,10 @@ class CellCounts(BaseModel):
     def empty_fp_rate(self) -> float | None:
         return self._rate(self.empty_false_positives, self.empty_cells)
 
+    @property
+    def empty_fp_wordlike_rate(self) -> float | None:
+        return self._rate(self.empty_false_positives_wordlike, self.empty_cells)
+
 
 @dataclass
 class CellMistake:
@@ -261,8 +275,19 @@ class CellMistake:
     where: str
 
 
-def score_cells(truths: Sequence[str], reads: Sequence[str], *, where: Sequence[str] | None = None,
-                mistakes: list[CellMistake] | None = None) -> CellCounts:
+def _wordlike(text: str) -> bool:
+    """Whether ``text`` holds a letter, digit or CJK character (not only punctuation or symbols,
+    what scan speckle in a blank cell usually reads as)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def score_cells(
+    truths: Sequence[str],
+    reads: Sequence[str],
+    *,
+    where: Sequence[str] | None = None,
+    mistakes: list[CellMistake] | None = None,
+) -> CellCounts:
     """Counts for one engine's readings ``reads`` of cells whose truth is ``truths`` (same order)."""
     if len(truths) != len(reads):
         raise ValueError(f"{len(truths)} truths but {len(reads)} readings")
@@ -273,6 +298,7 @@ def score_cells(truths: Sequence[str], reads: Sequence[str], *, where: Sequence[
             c.empty_cells += 1
             wrong = bool(r)
             c.empty_false_positives += wrong
+            c.empty_false_positives_wordlike += _wordlike(r)
         else:
             number = parse_decimal(truth)
             if number is not None:
@@ -308,9 +334,12 @@ class EngineScore(BaseModel):
     text_accuracy: float | None
     cer: float | None
     empty_fp_rate: float | None
+    empty_fp_wordlike_rate: float | None = None
     seconds_per_page_median: float | None
     seconds_total: float
-    page_seconds: list[float] = Field(default_factory=list, description="read_cells wall seconds, page by page")
+    page_seconds: list[float] = Field(
+        default_factory=list, description="read_cells wall seconds, page by page"
+    )
     mistakes: list[dict[str, str]] = Field(default_factory=list, description="a few wrong cells")
 
 
@@ -324,6 +353,7 @@ class EngineComparison(BaseModel):
     presets: list[str]
     crop: CropMode
     inset: float
+    clean: bool = False
     include_cards: bool
     pages: int
     cells: int
@@ -344,12 +374,16 @@ class EngineComparison(BaseModel):
         lines = [
             (
                 f"Engine comparison on known structure: {len(self.samples)} samples, {self.pages} pages, "
-                f"{self.cells} table cells (crop={self.crop}, inset={self.inset:g}px"
+                f"{self.cells} table cells (crop={self.crop}, inset={self.inset:g}px, "
+                f"{'specks cleaned' if self.clean else 'crops as cut'}"
                 f"{', cards included' if self.include_cards else ''})."
             ),
             "",
-            "| engine | preset | pages | numeric exact | text exact | CER | empty FP | s/page (median) |",
-            "|---|---|---|---|---|---|---|---|",
+            (
+                "| engine | preset | pages | numeric exact | text exact | CER | empty FP | empty FP (word-like) "
+                "| s/page (median) |"
+            ),
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for s in self.scores:
             c = s.counts
@@ -357,7 +391,8 @@ class EngineComparison(BaseModel):
             lines.append(
                 f"| {s.engine} | {s.preset} | {s.pages} | {pct(s.numeric_accuracy)} ({c.numeric_exact}/{c.numeric_cells}) "
                 f"| {pct(s.text_accuracy)} ({c.text_exact}/{c.text_cells}) | {pct(s.cer)} "
-                f"| {pct(s.empty_fp_rate)} ({c.empty_false_positives}/{c.empty_cells}) | {spp} |"
+                f"| {pct(s.empty_fp_rate)} ({c.empty_false_positives}/{c.empty_cells}) "
+                f"| {pct(s.empty_fp_wordlike_rate)} ({c.empty_false_positives_wordlike}/{c.empty_cells}) | {spp} |"
             )
         down = [e for e in self.engines if not e.available]
         if down:
@@ -373,13 +408,20 @@ class EngineComparison(BaseModel):
 # -- the run ------------------------------------------------------------------------------------
 
 
-def _warm_up(engine: Any, crops: list[np.ndarray]) -> None:
+def _warm_up(engine: Any, crops: list[np.ndarray], glyph_px: float | None) -> None:
     from budgetdoc.ocr.cells import read_cells
     from budgetdoc.ocr.crops import ink_bounds
 
     inked = [c for c in crops if ink_bounds(c) is not None][:6]
     if inked:
-        read_cells(engine, inked)
+        read_cells(engine, inked, glyph_px=glyph_px)
+
+
+def page_glyph_px(image: np.ndarray) -> float:
+    """The page's typical glyph height in pixels, as the pipeline measures it."""
+    from budgetdoc.preprocess._binarize import glyph_height, ink_mask, to_gray
+
+    return glyph_height(ink_mask(to_gray(image)))
 
 
 def compare_engines(
@@ -388,6 +430,7 @@ def compare_engines(
     *,
     inset: float = 4.0,
     crop: CropMode = "quad",
+    clean: bool = True,
     include_cards: bool = False,
     max_pages: int | None = None,
     pages: Iterable[int] | None = None,
@@ -406,7 +449,9 @@ def compare_engines(
     from budgetdoc.ocr.cells import read_cells
 
     t_start = time.perf_counter()
-    specs = [e if isinstance(e, EngineSpec) else EngineSpec.model_validate(e) for e in (engines or DEFAULT_ENGINES)]
+    specs = [
+        e if isinstance(e, EngineSpec) else EngineSpec.model_validate(e) for e in (engines or DEFAULT_ENGINES)
+    ]
     if len({s.name for s in specs}) != len(specs):
         raise ValueError("engine names must be distinct")
     statuses: list[EngineStatus] = []
@@ -435,20 +480,21 @@ def compare_engines(
         if image is None:
             raise ValueError(f"cannot read {page.image_path}")
         crops = crop_cells(image, page, inset=inset, crop=crop)
+        glyph_px = page_glyph_px(image) if clean else None
         n_cells += len(crops)
         where = [f"{page.sample_id} p{page.page} {key}" for key in page.keys]
         # rotate the order page by page so no engine always runs first (caches, turbo, load)
-        order = built[k % len(built):] + built[: k % len(built)] if built else []
+        order = built[k % len(built) :] + built[: k % len(built)] if built else []
         for spec, engine, status in order:
             if spec.name not in warmed:
                 try:
-                    _warm_up(engine, crops)
+                    _warm_up(engine, crops, glyph_px)
                 except Exception as e:  # noqa: BLE001
                     status.errors.append(f"warm-up on {page.sample_id} p{page.page}: {type(e).__name__}: {e}")
                 warmed.add(spec.name)
             t0 = time.perf_counter()
             try:
-                readings = read_cells(engine, crops)
+                readings = read_cells(engine, crops, glyph_px=glyph_px)
             except Exception as e:  # noqa: BLE001 - one bad page must not end the comparison
                 status.errors.append(f"{page.sample_id} p{page.page}: {type(e).__name__}: {e}")
                 continue
@@ -485,6 +531,7 @@ def compare_engines(
                     text_accuracy=c.text_accuracy,
                     cer=c.cer,
                     empty_fp_rate=c.empty_fp_rate,
+                    empty_fp_wordlike_rate=c.empty_fp_wordlike_rate,
                     seconds_per_page_median=statistics.median(secs) if secs else None,
                     seconds_total=sum(secs),
                     page_seconds=[round(x, 4) for x in secs],
@@ -499,13 +546,18 @@ def compare_engines(
         presets=presets,
         crop=crop,
         inset=inset,
+        clean=clean,
         include_cards=include_cards,
         pages=len(page_list),
         cells=n_cells,
         engines=statuses,
         scores=scores,
         wall_seconds=time.perf_counter() - t_start,
-        machine={"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        machine={
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
     )
 
 
@@ -514,11 +566,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--samples", default="datasets/samples", help="a folder of sample folders, or one sample")
     ap.add_argument("--preset", action="append", help="only samples of this preset (repeatable)")
     ap.add_argument("--sample", action="append", help="only this sample id (repeatable)")
-    ap.add_argument("--engine", action="append",
-                    help='an engine as JSON {"name":..., "options":{...}} (repeatable; default: the three)')
+    ap.add_argument(
+        "--engine",
+        action="append",
+        help='an engine as JSON {"name":..., "options":{...}} (repeatable; default: the three)',
+    )
     ap.add_argument("--crop", choices=["quad", "bbox"], default="quad")
     ap.add_argument("--inset", type=float, default=4.0)
     ap.add_argument("--cards", action="store_true", help="card-form cells too")
+    ap.add_argument("--no-clean", action="store_true", help="do not clean specks off the crops")
     ap.add_argument("--max-pages", type=int, default=None, help="pages per sample")
     ap.add_argument("--page", type=int, action="append", help="only this page number (repeatable)")
     ap.add_argument("--json", type=Path, help="write the result as JSON")
@@ -534,8 +590,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     engines = [json.loads(e) for e in args.engine] if args.engine else None
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    result = compare_engines(dirs, engines, inset=args.inset, crop=args.crop, include_cards=args.cards,
-                             max_pages=args.max_pages, pages=args.page, progress=log)
+    result = compare_engines(
+        dirs,
+        engines,
+        inset=args.inset,
+        crop=args.crop,
+        clean=not args.no_clean,
+        include_cards=args.cards,
+        max_pages=args.max_pages,
+        pages=args.page,
+        progress=log,
+    )
     md = result.to_markdown()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -148,15 +148,22 @@ def img2table_status(lang: str = "chi_sim") -> tuple[bool, str]:
         return False, f"img2table needs {', '.join(missing)} ({INSTALL_HINT})"
     exe = shutil.which("tesseract")
     if exe is None:
-        return False, "tesseract binary not found (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+        return (
+            False,
+            "tesseract binary not found (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)",
+        )
     try:
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30,
-                               check=False).stdout.split()
+        langs = subprocess.run(
+            [exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout.split()
     except (OSError, subprocess.SubprocessError) as e:
         return False, f"tesseract found but unusable: {e}"
     absent = [lg for lg in lang.split("+") if lg not in langs]
     if absent:
-        return False, f"no Tesseract traineddata for {', '.join(absent)} (Debian: apt-get install tesseract-ocr-chi-sim)"
+        return (
+            False,
+            f"no Tesseract traineddata for {', '.join(absent)} (Debian: apt-get install tesseract-ocr-chi-sim)",
+        )
     return True, f"img2table {md.version('img2table')}, tesseract {_tesseract_version(exe)}"
 
 
@@ -185,7 +192,7 @@ def table_html(table: Any) -> str:
     m = re.match(r"\s*<table[^>]*>", body)
     if m is None:  # pragma: no cover - img2table always starts with <table>
         raise ValueError("img2table HTML does not start with <table>")
-    return body[: m.end()] + "\n " + caption + body[m.end():]
+    return body[: m.end()] + "\n " + caption + body[m.end() :]
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -251,8 +258,10 @@ class PeerRun(BaseModel):
         spp = self.seconds_per_page_by_preset()
         for preset in sorted({s.preset for s in self.samples}):
             ss = [s for s in self.samples if s.preset == preset]
-            lines.append(f"| {preset} | {len(ss)} | {sum(len(s.pages) for s in ss)} | "
-                         f"{sum(s.tables for s in ss)} | {spp.get(preset, float('nan')):.2f} |")
+            lines.append(
+                f"| {preset} | {len(ss)} | {sum(len(s.pages) for s in ss)} | "
+                f"{sum(s.tables for s in ss)} | {spp.get(preset, float('nan')):.2f} |"
+            )
         total = "–" if self.seconds_per_page_median is None else f"{self.seconds_per_page_median:.2f}"
         lines.append(f"| all | {len(self.samples)} | {self.pages} | {self.tables} | {total} |")
         errors = [(s.sample_id, p) for s in self.samples for p in s.pages if p.error]
@@ -295,15 +304,23 @@ def run_img2table(
     removed first. A page img2table fails on is recorded with its error, not raised.
     """
     options = {
-        "lang": lang, "psm": psm, "implicit_rows": implicit_rows, "implicit_columns": implicit_columns,
-        "borderless_tables": borderless_tables, "detect_rotation": detect_rotation,
+        "lang": lang,
+        "psm": psm,
+        "implicit_rows": implicit_rows,
+        "implicit_columns": implicit_columns,
+        "borderless_tables": borderless_tables,
+        "detect_rotation": detect_rotation,
         "min_confidence": min_confidence,
     }
     out = Path(out_dir)
     ok, detail = img2table_status(lang)
     if not ok:
         return PeerRun(available=False, reason=detail, options=options, out_dir=str(out))
-    shims = ["cv2.ximgproc.niBlackThreshold (budgetdoc.bench.peers.ni_black_threshold)"] if ensure_ximgproc() else []
+    shims = (
+        ["cv2.ximgproc.niBlackThreshold (budgetdoc.bench.peers.ni_black_threshold)"]
+        if ensure_ximgproc()
+        else []
+    )
     try:
         from img2table.document import Image
         from img2table.ocr import TesseractOCR
@@ -311,12 +328,22 @@ def run_img2table(
         with _quiet_fds():  # its constructor runs `tesseract --version` onto our stdout
             ocr = TesseractOCR(n_threads=1, lang=lang, psm=psm)
     except Exception as e:  # noqa: BLE001 - report why it cannot run, precisely
-        return PeerRun(available=False, reason=f"img2table import/initialisation failed: {type(e).__name__}: {e}",
-                       options=options, out_dir=str(out), shims=shims)
+        return PeerRun(
+            available=False,
+            reason=f"img2table import/initialisation failed: {type(e).__name__}: {e}",
+            options=options,
+            out_dir=str(out),
+            shims=shims,
+        )
 
-    run = PeerRun(available=True, version=md.version("img2table"),
-                  ocr=f"TesseractOCR {lang} psm {psm} (tesseract {_tesseract_version()})",
-                  options=options, shims=shims, out_dir=str(out))
+    run = PeerRun(
+        available=True,
+        version=md.version("img2table"),
+        ocr=f"TesseractOCR {lang} psm {psm} (tesseract {_tesseract_version()})",
+        options=options,
+        shims=shims,
+        out_dir=str(out),
+    )
     all_seconds: list[float] = []
     for sample_dir in (Path(s) for s in samples):
         folder = out / sample_dir.name
@@ -336,12 +363,21 @@ def run_img2table(
             try:
                 doc = Image(data, detect_rotation=detect_rotation)
                 tables = doc.extract_tables(
-                    ocr=ocr, implicit_rows=implicit_rows, implicit_columns=implicit_columns,
-                    borderless_tables=borderless_tables, min_confidence=min_confidence,
+                    ocr=ocr,
+                    implicit_rows=implicit_rows,
+                    implicit_columns=implicit_columns,
+                    borderless_tables=borderless_tables,
+                    min_confidence=min_confidence,
                 )
             except Exception as e:  # noqa: BLE001 - one bad page must not end the run
-                done.append(PeerPage(page=image_path.name, seconds=time.perf_counter() - t0, tables=0,
-                                      error=f"{type(e).__name__}: {e}"))
+                done.append(
+                    PeerPage(
+                        page=image_path.name,
+                        seconds=time.perf_counter() - t0,
+                        tables=0,
+                        error=f"{type(e).__name__}: {e}",
+                    )
+                )
                 continue
             dt = time.perf_counter() - t0
             all_seconds.append(dt)
@@ -356,8 +392,16 @@ def run_img2table(
         if not files:
             (folder / "t00.html").write_text("", encoding="utf-8")
             files.append("t00.html")
-        run.samples.append(PeerSample(sample_id=sample_dir.name, preset=sample_preset(sample_dir), pages=done,
-                                      tables=n, files=files, seconds=sum(p.seconds for p in done)))
+        run.samples.append(
+            PeerSample(
+                sample_id=sample_dir.name,
+                preset=sample_preset(sample_dir),
+                pages=done,
+                tables=n,
+                files=files,
+                seconds=sum(p.seconds for p in done),
+            )
+        )
     run.pages = sum(len(s.pages) for s in run.samples)
     run.tables = sum(s.tables for s in run.samples)
     run.seconds_total = sum(all_seconds)
@@ -385,10 +429,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sample:
         dirs = [d for d in dirs if d.name in set(args.sample)]
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    run = run_img2table(dirs, args.out, psm=args.psm, implicit_rows=args.implicit_rows,
-                        borderless_tables=args.borderless, detect_rotation=not args.no_rotation,
-                        min_confidence=args.min_confidence, max_pages=args.max_pages, pages=args.page,
-                        progress=log)
+    run = run_img2table(
+        dirs,
+        args.out,
+        psm=args.psm,
+        implicit_rows=args.implicit_rows,
+        borderless_tables=args.borderless,
+        detect_rotation=not args.no_rotation,
+        min_confidence=args.min_confidence,
+        max_pages=args.max_pages,
+        pages=args.page,
+        progress=log,
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(run.model_dump_json(indent=1), encoding="utf-8")

@@ -60,11 +60,20 @@ def _repeated_header_rows(prev: CellGrid, prev_header: int, cont: CellGrid) -> i
     return n
 
 
-def _union_edges(a: Sequence[float], b: Sequence[float], tol: float) -> list[float] | None:
-    """The column rules of two parts together (rules closer than ``tol`` are one), or None when
-    the outer edges disagree (not the same table)."""
-    if not a or not b or abs(a[0] - b[0]) > 3 * tol or abs(a[-1] - b[-1]) > 3 * tol:
+def align_edges(a: Sequence[float], b: Sequence[float], *, max_scale_change: float = 0.06) -> list[float] | None:
+    """``b``'s column rules moved into ``a``'s frame (outer rules onto outer rules), or None when
+    the tables' widths differ by more than ``max_scale_change`` (not the same table). Each page of
+    a scan lies on the glass a little differently: a few points off, a little larger or smaller."""
+    if len(a) < 2 or len(b) < 2:
         return None
+    wa, wb = a[-1] - a[0], b[-1] - b[0]
+    if wa <= 0 or wb <= 0 or abs(wa - wb) > max_scale_change * wa:
+        return None
+    return [a[0] + (x - b[0]) * wa / wb for x in b]
+
+
+def _union_edges(a: Sequence[float], b: Sequence[float], tol: float) -> list[float]:
+    """The column rules of two aligned parts together (rules closer than ``tol`` are one)."""
     merged: list[float] = []
     for x in sorted([*a, *b]):
         if merged and x - merged[-1] <= tol:
@@ -128,11 +137,12 @@ def merge_pages(pages: Sequence[PageExtraction], *, col_tol_pt: float = 4.0) -> 
         joined = False
         if prev is not None and pt.context.continues_previous and _first_on_page(flat, i) \
                 and prev.pages[-1] == pt.page - 1:
-            union = _union_edges(prev.col_edges_pt, pt.col_edges_pt, col_tol_pt)
+            aligned = align_edges(prev.col_edges_pt, pt.col_edges_pt)
+            union = _union_edges(prev.col_edges_pt, aligned, col_tol_pt) if aligned is not None else None
             card = prev.context.is_card
             if union is not None and (card or len(union) == len(prev.col_edges_pt) == len(pt.col_edges_pt)):
                 a = _remap_columns(prev.grid, prev.col_edges_pt, union) if card else prev.grid
-                b = _remap_columns(pt.grid, pt.col_edges_pt, union) if card else pt.grid
+                b = _remap_columns(pt.grid, aligned, union) if card else pt.grid
                 header = prev.grid.header_rows or _guess_header_rows(prev.grid)
                 drop = 0 if card else _repeated_header_rows(prev.grid, header, pt.grid)
                 prev.grid = merge_grids(a, b, drop_rows=drop, card=card)
