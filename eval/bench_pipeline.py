@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     names = list(runs)
     for k, im in enumerate(images):
-        row = {"page": f"{Path(im.source).parent.parent.name}/p{im.page}" if len(paths) else im.source,
+        row = {"page": f"{Path(im.source).parent.parent.name}/{Path(im.source).stem}",
                "size_px": [im.width_px, im.height_px]}
         order = names[k % 3:] + names[:k % 3]
         for name in order:
