@@ -35,6 +35,7 @@ from budgetdoc.preprocess._binarize import glyph_height, ink_mask, to_gray
 from budgetdoc.table_structure.assign import TextBox, assign_text
 from budgetdoc.table_structure.backends import TableStructureBackend
 from budgetdoc.table_structure.grid import DetectedTable
+from budgetdoc.table_structure.split import split_false_merges
 
 __all__ = ["PageExtraction", "PageTable", "Stages", "clean_cell_text", "extract_page"]
 
@@ -276,6 +277,10 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
     # (on a resampled page of faint broken rules its estimate can lock onto noise)
     level = 0.0 if record is not None and options.preprocess.deskew else None
     tables = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=layer_boxes, skew_deg=level)
+    glyph_px = glyph_height(ink_mask(gray)) if not use_layer else 0.0
+    if not use_layer:
+        # a faded stretch of rule on a scan merges two cells: split them where the ink says so
+        tables = [split_false_merges(t, gray, glyph_px=glyph_px) if t.source == "ruled" else t for t in tables]
     timings["tables"] = time.perf_counter() - t
     boxes = [tb.bbox_px for tb in tables]
 
@@ -314,7 +319,6 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
     t = time.perf_counter()
     page_tables: list[PageTable] = []
     inset = options.cell_inset_pt * scale
-    glyph_px = glyph_height(ink_mask(gray)) if not use_layer and options.cell_reading == "crops" else 0.0
     for tb, ctx in zip(tables, layout.tables):
         if use_layer:
             texts = _read_by_assignment(tb, layer_boxes, gray)
