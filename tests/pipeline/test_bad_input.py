@@ -42,8 +42,8 @@ def batch(tmp_path_factory, ingest_helpers):
     Image.new("L", (1654, 2339), 255).save(src / "blank.png", dpi=(200, 200))
     _text_page(src / "prose.png")
     shutil.copy(next((SAMPLES / "seed-clean" / "pages").glob("page-005.*")), src / "good.png")
-    (src / "scans").mkdir()  # a sub-folder of page images is one document of its own
-    shutil.copy(next((SAMPLES / "seed-clean" / "pages").glob("page-010.*")), src / "scans" / "p1.png")
+    (src / "dept-b").mkdir()  # a sub-folder of page images is one document of its own
+    shutil.copy(next((SAMPLES / "seed-clean" / "pages").glob("page-010.*")), src / "dept-b" / "p1.png")
     out = tmp_path_factory.mktemp("out")
     # an earlier run's output of another document: must survive this batch untouched
     (out / "earlier.json").write_text('{"kept": true}\n', encoding="utf-8")
@@ -84,7 +84,7 @@ def test_the_good_document_is_extracted_and_nothing_is_lost(batch):
     doc = load_document(out / "good.json")
     assert [t.table_type.value for t in doc.tables] == ["revenue_summary"]
     assert (out / "good.xlsx").exists() and list((out / "good").glob("*.csv"))
-    assert len(load_document(out / "scans.json").tables) == 1  # the sub-folder's pages: one document
+    assert len(load_document(out / "dept-b.json").tables) == 1  # the sub-folder's pages: one document
     assert json.loads((out / "earlier.json").read_text(encoding="utf-8")) == {"kept": True}
     assert not list(out.rglob("*.tmp")), "half-written files left behind"
 
