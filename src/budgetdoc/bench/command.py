@@ -111,7 +111,8 @@ def bench(
         if ok:
             pr = run_img2table(chosen, out / "img2table", progress=typer.echo)
             systems["img2table"] = {"status": "ok", "pages": pr.pages, "seconds": round(pr.seconds_total, 2),
-                                    "median_s_per_page": pr.seconds_per_page_median,
+                                    "median_s_per_page": None if pr.seconds_per_page_median is None
+                                    else round(pr.seconds_per_page_median, 3),
                                     "version": pr.version, "options": pr.options,
                                     "scores": _score(chosen, out / "img2table")}
         else:
