@@ -147,6 +147,7 @@ def _register_stage_commands() -> None:
     # Commands live in their stage's module (which imports heavy dependencies lazily);
     # they are registered here so ``--help`` lists them.
     from budgetdoc.bench.command import bench
+    from budgetdoc.checks.command import check
     from budgetdoc.evaluation.cli import eval_command
     from budgetdoc.labelling.real_pdf import label_real
     from budgetdoc.pipeline.command import extract
@@ -159,6 +160,7 @@ def _register_stage_commands() -> None:
     app.command("samples")(samples)
     app.command("eval")(eval_command)
     app.command("bench")(bench)
+    app.command("check")(check)
 
 
 _register_stage_commands()
