@@ -45,8 +45,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from budgetdoc.layout.rules import RulesLayout, classify_line, table_context
-from budgetdoc.layout.types import BlockKind, BoxPx, LayoutBlock, PageLayout, TableContext, TextLine
+from budgetdoc.layout.rules import RulesLayout, assign_tables, classify_line
+from budgetdoc.layout.types import BlockKind, BoxPx, LayoutBlock, PageLayout, TextLine
 
 __all__ = ["CDLA_KINDS", "LayoutRegion", "RapidLayoutBackend", "assign_lines", "bundled_model_path"]
 
@@ -237,33 +237,10 @@ class RapidLayoutBackend:
                     kind = rule
             kinds.append(kind)
 
-        owner: list[int | None] = [None] * len(outside)
-        contexts: list[TableContext] = []
-        prev_bottom = 0.0
-        for ti, box in enumerate(tables):
-            next_top = tables[ti + 1][1] if ti + 1 < len(tables) else height
-            above = [i for i, ln in enumerate(outside)
-                     if owner[i] is None and prev_bottom - 2 <= ln.box_px[1] and ln.box_px[3] <= box[1] + 4]
-            title_ids = self._title_ids(above, outside, kinds, where)
-            if title_ids:
-                first = min(above.index(i) for i in title_ids)
-                context_ids = [i for i in above[first:] if i not in title_ids]
-                context_ids += [i for i in above[:first] if kinds[i] == "table_label"]
-            else:
-                context_ids = [i for i in above if kinds[i] in ("table_label", "department_line", "unit_line")]
-            below = [i for i, ln in enumerate(outside)
-                     if owner[i] is None and ln.box_px[1] >= box[3] - 4 and ln.box_px[3] <= next_top + 4]
-            note_ids: list[int] = []
-            for i in below:
-                if kinds[i] == "note" or (note_ids and kinds[i] == "text" and self._continues(
-                        outside[note_ids[-1]], outside[i], where[note_ids[-1]], where[i])):
-                    note_ids.append(i)
-                else:
-                    break
-            for i in title_ids + context_ids + note_ids:
-                owner[i] = ti
-            contexts.append(table_context(outside, title_ids, context_ids, note_ids))
-            prev_bottom = box[3]
+        owner, contexts = assign_tables(
+            outside, kinds, tables, height,
+            lambda above, box: self._title_ids(above, outside, kinds, where),
+            lambda prev, i: self._continues(outside[prev], outside[i], where[prev], where[i]))
 
         blocks = [LayoutBlock(kind=k, line=ln, table=o) for ln, k, o in zip(outside, kinds, owner)]
         return PageLayout(blocks=blocks, tables=contexts, borderless_regions=self._borderless(regions, tables))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from budgetdoc.layout.types import BlockKind, BoxPx, LayoutBlock, PageLayout, TableContext, TextLine
 from budgetdoc.model.vocab import TableType
 from budgetdoc.parsing import classify_table_title, normalize, parse_unit
 from budgetdoc.structuring.tables import EMPTY_MARKERS, read_label
 
-__all__ = ["RulesLayout", "classify_line", "is_card_title", "is_title_text", "table_context"]
+__all__ = ["RulesLayout", "assign_tables", "classify_line", "is_card_title", "is_title_text", "table_context"]
 
 _PAGE_NUMBER_RE = re.compile(r"^[-—–－―~·一_\s]*(?:第)?\d{1,4}(?:页)?(?:/\d{1,4}|共\d{1,4}页)?[-—–－―~·一_\s]*$")
 _DEPARTMENT_RE = re.compile(r"^(?:部门名称|编制部门|编制单位|预算单位|单位名称|填报单位|部门|单位)[:：]")
@@ -65,6 +65,42 @@ def classify_line(line: TextLine, *, page_height: float) -> BlockKind:
     return "text"
 
 
+def assign_tables(lines: Sequence[TextLine], kinds: Sequence[BlockKind], tables: Sequence[BoxPx], height: float,
+                  choose_title: Callable[[list[int], BoxPx], list[int]], continues: Callable[[int, int], bool]
+                  ) -> tuple[list[int | None], list[TableContext]]:
+    """Each table's lines (shared by the layout backends): above it, its title (``choose_title``
+    picks it among the free lines above), the lines between title and table, and a label above the
+    title; under it, a note and the lines that ``continue`` it. Returns the owner table of each line
+    and each table's context."""
+    owner: list[int | None] = [None] * len(lines)
+    contexts: list[TableContext] = []
+    prev_bottom = 0.0
+    for ti, box in enumerate(tables):
+        next_top = tables[ti + 1][1] if ti + 1 < len(tables) else height
+        above = [i for i, ln in enumerate(lines)
+                 if owner[i] is None and prev_bottom - 2 <= ln.box_px[1] and ln.box_px[3] <= box[1] + 4]
+        title_ids = choose_title(above, box)
+        if title_ids:
+            first = min(above.index(i) for i in title_ids)
+            context_ids = [i for i in above[first:] if i not in title_ids]
+            context_ids += [i for i in above[:first] if kinds[i] == "table_label"]
+        else:
+            context_ids = [i for i in above if kinds[i] in ("table_label", "department_line", "unit_line")]
+        below = [i for i, ln in enumerate(lines)
+                 if owner[i] is None and ln.box_px[1] >= box[3] - 4 and ln.box_px[3] <= next_top + 4]
+        note_ids: list[int] = []
+        for i in below:
+            if kinds[i] == "note" or (note_ids and kinds[i] == "text" and continues(note_ids[-1], i)):
+                note_ids.append(i)
+            else:
+                break
+        for i in title_ids + context_ids + note_ids:
+            owner[i] = ti
+        contexts.append(table_context(lines, title_ids, context_ids, note_ids))
+        prev_bottom = box[3]
+    return owner, contexts
+
+
 def table_context(lines: Sequence[TextLine], title_ids: list[int], context_ids: list[int],
                   note_ids: list[int]) -> TableContext:
     """A table's context from the indices of its title lines (in reading order), the lines between
@@ -106,42 +142,20 @@ class RulesLayout:
         outside.sort(key=lambda ln: (ln.box_px[1], ln.box_px[0]))
         kinds = [classify_line(ln, page_height=height) for ln in outside]
         med_h = statistics.median([ln.height for ln in outside]) if outside else 0.0
-        owner: list[int | None] = [None] * len(outside)
-        contexts: list[TableContext] = []
-        prev_bottom = 0.0
-        for ti, box in enumerate(tables):
-            next_top = tables[ti + 1][1] if ti + 1 < len(tables) else height
-            above = [i for i, ln in enumerate(outside)
-                     if owner[i] is None and prev_bottom - 2 <= ln.box_px[1] and ln.box_px[3] <= box[1] + 4]
+        def choose_title(above: list[int], box: BoxPx) -> list[int]:
             title_i = self._title_index(above, outside, kinds, box, width, med_h)
-            if title_i is not None:
-                title_ids = self._title_parts(title_i, above, outside, kinds, box, width)
-                for j in title_ids:
-                    kinds[j] = "title"
-                first = above.index(title_ids[0])
-                context_ids = [i for i in above[first:] if i not in title_ids]
-                context_ids += [i for i in above[:first] if kinds[i] == "table_label"]
-            else:
-                title_ids = []
-                context_ids = [i for i in above if kinds[i] in ("table_label", "department_line", "unit_line")]
-            # notes: right under the table, before whatever introduces the next table
-            below = [i for i, ln in enumerate(outside)
-                     if owner[i] is None and ln.box_px[1] >= box[3] - 4 and ln.box_px[3] <= next_top + 4]
-            note_ids: list[int] = []
-            for i in below:
-                if kinds[i] in ("title", "table_label", "department_line", "unit_line", "heading", "page_number"):
-                    break
-                # a note may run on over a few lines, but text further down is not the note
-                close = note_ids and outside[i].box_px[1] - outside[note_ids[-1]].box_px[3] < \
-                    1.0 * max(outside[i].height, outside[note_ids[-1]].height)
-                if kinds[i] == "note" or (close and kinds[i] == "text"):
-                    note_ids.append(i)
-                else:
-                    break
-            for i in title_ids + context_ids + note_ids:
-                owner[i] = ti
-            contexts.append(table_context(outside, title_ids, context_ids, note_ids))
-            prev_bottom = box[3]
+            if title_i is None:
+                return []
+            ids = self._title_parts(title_i, above, outside, kinds, box, width)
+            for j in ids:
+                kinds[j] = "title"
+            return ids
+
+        def continues(prev: int, i: int) -> bool:
+            # a note may run on over a few lines, but text further down is not the note
+            return outside[i].box_px[1] - outside[prev].box_px[3] < max(outside[i].height, outside[prev].height)
+
+        owner, contexts = assign_tables(outside, kinds, tables, height, choose_title, continues)
         blocks = [LayoutBlock(kind=k, line=ln, table=o) for ln, k, o in zip(outside, kinds, owner)]
         return PageLayout(blocks=blocks, tables=contexts,
                           borderless_regions=self._borderless_regions(outside, kinds, owner, tables, width, height))
