@@ -61,7 +61,7 @@ class Stages:
 class PageTable(BaseModel):
     """A table (or card form) found on one page, with its printed context."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
 
     page: int
     grid: CellGrid
