@@ -278,9 +278,14 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
     level = 0.0 if record is not None and options.preprocess.deskew else None
     tables = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=layer_boxes, skew_deg=level)
     glyph_px = glyph_height(ink_mask(gray)) if not use_layer else 0.0
-    if not use_layer:
+
+    def mend(found: list[DetectedTable]) -> list[DetectedTable]:
         # a faded stretch of rule on a scan merges two cells: split them where the ink says so
-        tables = [split_false_merges(t, gray, glyph_px=glyph_px) if t.source == "ruled" else t for t in tables]
+        if use_layer:
+            return found
+        return [split_false_merges(t, gray, glyph_px=glyph_px) if t.source == "ruled" else t for t in found]
+
+    tables = mend(tables)
     timings["tables"] = time.perf_counter() - t
     boxes = [tb.bbox_px for tb in tables]
 
@@ -311,7 +316,7 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
         more = stages.structure.find_tables(gray, dpi=page.dpi, text_boxes=region_boxes,
                                             regions=layout.borderless_regions, skew_deg=level)
         if len(more) > len(tables):
-            tables = more
+            tables = mend(more)
             boxes = [tb.bbox_px for tb in tables]
             layout = stages.layout.analyse(outside, boxes, width=w, height=h, image=gray)
     timings["layout"] = time.perf_counter() - t
