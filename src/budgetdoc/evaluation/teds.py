@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from budgetdoc.evaluation.text import edit_distance as levenshtein  # the one edit distance of the evaluator
+
 if TYPE_CHECKING:
     from budgetdoc.model.document import CellGrid
 
@@ -64,41 +66,6 @@ __all__ = [
 def normalize_text(text: str) -> str:
     """NFKC-normalise ``text`` and fold whitespace (runs → one space, ends stripped)."""
     return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Unit-cost edit distance (insert, delete, substitute one character) between two strings.
-
-    Bit-parallel (Myers 1999, in Hyyrö's formulation), on Python integers, so any length works.
-    """
-    if a == b:
-        return 0
-    if len(a) > len(b):
-        a, b = b, a
-    m = len(a)
-    if m == 0:
-        return len(b)
-    peq: dict[str, int] = {}
-    for i, ch in enumerate(a):
-        peq[ch] = peq.get(ch, 0) | (1 << i)
-    full = (1 << m) - 1
-    top = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    for ch in b:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = (mv | ~(xh | pv)) & full
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-        ph = ((ph << 1) | 1) & full
-        mh = (mh << 1) & full
-        pv = (mh | ~(xv | ph)) & full
-        mv = ph & xv
-    return score
 
 
 def _normalized_levenshtein(a: str, b: str) -> float:

@@ -102,15 +102,13 @@ def ctc_page_to_result(record: CtcPageRecord, *, top_k: int = 5, text_score: flo
             continue
         # report the detector's quad for the line (the reading quad may be turned for vertical text)
         lines.append(line.model_copy(update={"quad": rec.quad, "box": PixelBox.from_quad(rec.quad)}))
-    return OcrResult(
-        engine="rapidocr",
-        engine_version=record.engine_version,
-        models=record.models,
-        image_width=record.image_width,
-        image_height=record.image_height,
-        lines=tuple(lines),
-        timings=dict(record.timings),
-    )
+    return _result(record, lines)
+
+
+def _result(record: CtcPageRecord | NativePageRecord, lines: list[OcrLine]) -> OcrResult:
+    return OcrResult(engine="rapidocr", engine_version=record.engine_version, models=record.models,
+                     image_width=record.image_width, image_height=record.image_height, lines=tuple(lines),
+                     timings=dict(record.timings))
 
 
 def native_page_to_result(record: NativePageRecord) -> OcrResult:
@@ -144,12 +142,4 @@ def native_page_to_result(record: NativePageRecord) -> OcrResult:
                 words=words_from_chars(chars, quad),
             )
         )
-    return OcrResult(
-        engine="rapidocr",
-        engine_version=record.engine_version,
-        models=record.models,
-        image_width=record.image_width,
-        image_height=record.image_height,
-        lines=tuple(lines),
-        timings=dict(record.timings),
-    )
+    return _result(record, lines)

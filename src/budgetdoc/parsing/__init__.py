@@ -17,7 +17,7 @@ from budgetdoc.parsing.codes import (
 )
 from budgetdoc.parsing.columns import canonical_column, column_measure, normalize_header
 from budgetdoc.parsing.indicators import format_indicator_value, is_date_value, is_unit, parse_indicator_value
-from budgetdoc.parsing.text import fuzzy_contains, normalize
+from budgetdoc.parsing.text import edit_distance, fuzzy_contains, normalize
 from budgetdoc.parsing.titles import classify_table_title, detect_document_kind, strip_title_noise
 from budgetdoc.parsing.units import parse_unit
 
@@ -29,6 +29,7 @@ __all__ = [
     "classify_table_title",
     "column_measure",
     "detect_document_kind",
+    "edit_distance",
     "format_amount",
     "format_indicator_value",
     "fuzzy_contains",

@@ -66,6 +66,21 @@ def strip_year(text: str) -> str:
     return YEAR_RE.sub("", text)
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions each cost 1) of two short texts.
+
+    >>> edit_distance("项目名称", "项目名祢"), edit_distance("实施单位", "实施单")
+    (1, 1)
+    """
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def fuzzy_contains(haystack: str, needle: str, max_edits: int = 1) -> bool:
     """True when ``needle`` occurs in ``haystack`` with at most ``max_edits`` edits.
 

@@ -46,7 +46,7 @@ from budgetdoc.model.document import (
     TableCell,
 )
 from budgetdoc.model.vocab import CardType, IndicatorScope, Unit
-from budgetdoc.parsing import normalize, parse_amount, parse_indicator_value, parse_unit
+from budgetdoc.parsing import edit_distance, normalize, parse_amount, parse_indicator_value, parse_unit
 from budgetdoc.structuring._grid import SlotGrid, is_amount_text
 
 __all__ = ["KEY_FIELDS", "fund_canonical", "split_department", "structure_card"]
@@ -105,16 +105,6 @@ def _clean_key(text: str) -> str:
     return normalize(text).rstrip(":：")
 
 
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def _standard_key(text: str) -> str | None:
     """The standard key a printed key stands for: exact, a known variant, or — for keys of four or
     more characters — one OCR slip away (two for eight or more), when exactly one key is that close."""
@@ -126,7 +116,7 @@ def _standard_key(text: str) -> str | None:
     if len(k) < 4:
         return None
     allowed = 2 if len(k) >= 8 else 1
-    close = {_KEY_INDEX[v] for v in _KEY_INDEX if abs(len(v) - len(k)) <= allowed and _edit_distance(k, v) <= allowed}
+    close = {_KEY_INDEX[v] for v in _KEY_INDEX if abs(len(v) - len(k)) <= allowed and edit_distance(k, v) <= allowed}
     return close.pop() if len(close) == 1 else None
 
 
