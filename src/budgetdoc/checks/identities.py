@@ -300,7 +300,7 @@ def identity(rule_id: str, description: str, found: Refd, parts: Sequence[Refd],
     ok = abs(value - expected) <= tolerance
     return CheckResult(
         rule_id=rule_id, status="passed" if ok else "failed", description=description, expected=expected,
-        found=found[0], cells=cells,
+        found=found[0], cells=cells, terms=[found[0], *(p[0] for p in parts)], tolerance=tolerance,
         message=None if ok else f"{description}: expected {expected}, found {found[0]} (diff {value - expected})",
     )
 

@@ -24,5 +24,6 @@ __all__ = [
     "DisclosureDocument", "Table", "TableCell", "PerformanceCard", "IndicatorRow", "IndicatorValue",
     "FundLine", "Provenance", "Page", "SubjectRow", "EconomicRow", "ProjectRow", "ItemRow",
     "ColumnSpec", "CellGrid", "HeaderNode", "NarrativeSection", "StatedFigure", "CheckResult", "CardField",
-    "KeyTask", "SourceFile", "CellRef", "Repair", "ProcessingError",
+    "KeyTask", "SourceFile", "CellRef", "Repair", "ProcessingError", "CharReading", "CharCandidate",
+    "CheckStatus", "ReviewItem",
 ]

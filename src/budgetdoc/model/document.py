@@ -27,7 +27,7 @@ from budgetdoc.model.vocab import (
 )
 
 SCHEMA_NAME = "budgetdoc.document"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class _Model(BaseModel):
@@ -38,12 +38,36 @@ class _Model(BaseModel):
 # provenance
 
 
+class CharCandidate(_Model):
+    """One candidate character of an OCR reading, with the recogniser's probability for it."""
+
+    char: str = Field(min_length=1, max_length=1)
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class CharReading(_Model):
+    """One character of a cell's text as the OCR read it: the character, its probability, and the
+    recogniser's other candidates at that position, best first (the character itself left out).
+
+    The repair search reads these: "187.31" whose "8" had "3" at 0.3 is a cheap change to "137.31".
+    """
+
+    char: str = Field(min_length=1, max_length=1)
+    score: float | None = Field(default=None, ge=0.0, le=1.0)
+    alternatives: list[CharCandidate] = Field(default_factory=list)
+
+
+CheckStatus = Literal["confirmed", "contradicted", "repaired", "unchecked"]
+
+
 class Provenance(_Model):
     """Where a value came from: page (1-based), box on that page, the raw text read, and confidence.
 
     ``source`` says what produced it: ``label`` (drawn by the generator: truth), ``text_layer`` (a
     born-digital PDF), ``ocr`` (an OCR engine), ``manual`` (typed by a person), ``repair`` (changed
-    by the checks).
+    by the checks). ``confidence`` is the reader's own (OCR score; 1.0 for a text layer);
+    ``check_status`` and ``verified_confidence`` add what the accounting identities say about the
+    value (filled by the checks, see :mod:`budgetdoc.checks.confidence`).
     """
 
     page: int | None = Field(default=None, ge=1)
@@ -51,6 +75,17 @@ class Provenance(_Model):
     raw_text: str | None = None
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     source: Literal["label", "text_layer", "ocr", "manual", "repair"] | None = None
+    chars: list[CharReading] | None = Field(
+        default=None, description="per-character OCR readings of ``raw_text`` with their alternatives (amount cells)"
+    )
+    check_status: CheckStatus | None = Field(
+        default=None,
+        description="confirmed: every identity it takes part in holds; contradicted: one fails; "
+                    "repaired: changed by the checks; unchecked: no identity covers it",
+    )
+    verified_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="confidence combining the reader's score and the check status"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -441,6 +476,12 @@ class CheckResult(_Model):
     expected: Decimal | None = None
     found: Decimal | None = None
     cells: list[CellRef] = Field(default_factory=list)
+    terms: list[Decimal | None] = Field(
+        default_factory=list,
+        description="each cell's value as compared (in the compared unit; blank = None), aligned with cells: "
+                    "found = the first, expected = the sum of the rest",
+    )
+    tolerance: Decimal | None = Field(default=None, description="the rounding (尾差) admitted, in the compared unit")
     message: str | None = None
 
 
@@ -452,6 +493,18 @@ class Repair(_Model):
     repaired: str
     rule_id: str
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    rule_ids: list[str] = Field(default_factory=list, description="every identity the change made hold")
+    evidence: str | None = Field(default=None, description="why this change: the edit and what it fixed")
+
+
+class ReviewItem(_Model):
+    """A cell a person should look at, most doubtful first: why, and how sure the value is."""
+
+    cell: CellRef
+    text: str = ""
+    reason: Literal["contradicted", "repaired", "low_confidence", "unchecked"]
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    rule_ids: list[str] = Field(default_factory=list)
 
 
 class ProcessingError(_Model):
@@ -484,6 +537,7 @@ class DisclosureDocument(_Model):
     sections: list[NarrativeSection] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list)
+    review: list[ReviewItem] = Field(default_factory=list, description="cells to check first, most doubtful first")
     errors: list[ProcessingError] = Field(default_factory=list)
     producer: str | None = Field(default=None, description="what wrote this: generator, extractor, version")
 

@@ -10,9 +10,14 @@ from typing import Any
 from budgetdoc.model.document import SCHEMA_NAME, SCHEMA_VERSION, DisclosureDocument
 from budgetdoc.util.files import atomic_write_text
 
+def _from_1_0_0(data: dict[str, Any]) -> dict[str, Any]:
+    # 1.1.0 only added optional fields (OCR character readings, check status, check terms, the
+    # review list), so a 1.0.0 document is a valid 1.1.0 one.
+    return {**data, "version": "1.1.0"}
+
+
 #: Upgraders keyed by the version they read; each returns the next version's dict.
-#: 1.0.0 is the first published version, so there is nothing to upgrade yet.
-UPGRADERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"1.0.0": _from_1_0_0}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
