@@ -14,23 +14,8 @@ from typing import Annotated
 
 import typer
 
+from budgetdoc.checks.values import locate
 from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument
-
-
-def locate(doc: DisclosureDocument, ref: CellRef) -> CellRef:
-    """``ref`` with its page, box (upright page points) filled from the cell it names, when known."""
-    if ref.table_id is None or ref.row is None or ref.col is None or (ref.page and ref.bbox):
-        return ref
-    table = next((t for t in doc.tables if t.id == ref.table_id), None)
-    if table is None:
-        return ref
-    for c in table.cells:
-        if c.row <= ref.row < c.row + c.row_span and c.col <= ref.col < c.col + c.col_span:
-            prov = c.provenance
-            if prov is not None:
-                return ref.model_copy(update={"page": ref.page or prov.page, "bbox": ref.bbox or prov.bbox})
-            break
-    return ref
 
 
 def _where(doc: DisclosureDocument, ref: CellRef) -> str:
@@ -63,10 +48,15 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Document JSON files (our schema), from any extractor.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file instead of text.")] = False,
     tolerance: Annotated[str, typer.Option(help="Rounding (尾差) the identities admit, in the table's unit.")] = "0.02",
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="Also repair the misread amounts the failing identities single out, and print them.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="With --repair: write each checked document (repairs, check status, review list) to this folder.")] = None,
+    review: Annotated[int, typer.Option(help="Print this many cells to review first (0: none).")] = 0,
 ) -> None:
-    """Check the accounting identities of documents; exit 1 when any fails."""
-    from budgetdoc.checks.identities import check_document
-    from budgetdoc.model.io import load_document
+    """Check the accounting identities of documents; exit 1 when any fails (after repair, with --repair)."""
+    from budgetdoc.checks.verify import verify_document
+    from budgetdoc.model.io import dump_document, load_document
 
     failed_any = unreadable = False
     for f in files:
@@ -76,21 +66,33 @@ def check(
             typer.echo(f"error: {e}", err=True)
             unreadable = True
             continue
-        results = check_document(doc, Decimal(tolerance))
+        report = verify_document(doc, Decimal(tolerance), repair=repair)
+        results = doc.checks
         failed = [r for r in results if r.status == "failed"]
         failed_any |= bool(failed)
         counts = {s: sum(1 for r in results if r.status == s) for s in ("passed", "failed", "skipped")}
+        if out is not None:
+            dump_document(doc, Path(out) / Path(f).name)
         if as_json:
             typer.echo(json.dumps({
                 "file": str(f), "counts": counts,
                 "violations": [{**r.model_dump(mode="json"),
                                 "cells": [locate(doc, c).model_dump(mode="json") for c in r.cells]} for r in failed],
+                "repairs": [r.model_dump(mode="json") for r in report.repairs],
+                "review": [it.model_dump(mode="json") for it in doc.review[:review]],
             }, ensure_ascii=False))
             continue
         typer.echo(f"{f}: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped "
-                   f"(rules with nothing to check here)")
+                   f"(rules with nothing to check here)"
+                   + (f"; {len(report.repairs)} repaired (failed before: {report.failed_before})" if repair else ""))
+        for r in report.repairs:
+            typer.echo(f"  repaired {_where(doc, r.cell)}: {r.original} -> {r.repaired} [{', '.join(r.rule_ids)}] "
+                       f"{r.evidence}")
         for r in failed:
             typer.echo(f"  {violation_line(doc, r)}")
+        for it in doc.review[:review]:
+            typer.echo(f"  review {it.reason}: {_where(doc, it.cell)} {it.text!r} "
+                       f"confidence {it.confidence} {' '.join(it.rule_ids)}")
     if unreadable:
         raise typer.Exit(2)
     if failed_any:

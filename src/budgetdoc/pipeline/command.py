@@ -28,6 +28,7 @@ def extract(
     debug: Annotated[bool, typer.Option(help="Write an overlay PNG per page (tables, cells, lines by role).")] = False,
     config: Annotated[Path | None, typer.Option(help="JSON file of ExtractOptions (overrides the flags).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    repair: Annotated[bool, typer.Option(help="Repair misread amounts the failing identities single out.")] = True,
 ) -> None:
     """Extract tables, cards and checks from disclosures into OUT/<name>.json (+ .xlsx, CSVs)."""
     from budgetdoc.ingest.types import IngestOptions
@@ -43,7 +44,7 @@ def extract(
         if cells not in ("crops", "page"):
             raise typer.BadParameter("--cells must be 'crops' or 'page'")
         options = ExtractOptions(ingest=IngestOptions(dpi=dpi), ocr=ENGINES[engine], cell_reading=cells,  # type: ignore[arg-type]
-                                 use_text_layer=text_layer)
+                                 use_text_layer=text_layer, repair=repair)
     docs, plan_errors = plan_documents(inputs)
     for e in plan_errors:
         typer.echo(f"error: {e.message}", err=True)
@@ -77,7 +78,7 @@ def extract(
         line = (f"{doc.name}: {len(result.pages)} pages, {len(d.tables)} tables, "
                 f"{sum(len(t.rows) for t in d.tables)} rows, {len(d.cards)} cards, "
                 f"{sum(len(c.indicators) for c in d.cards)} indicators, "
-                f"{sum(1 for c in d.checks if c.status == 'failed')} failed checks, "
+                f"{sum(1 for c in d.checks if c.status == 'failed')} failed checks, {len(d.repairs)} repairs, "
                 f"{result.seconds / max(1, len(result.pages)):.2f} s/page")
         if bar is not None:
             bar.write(line)

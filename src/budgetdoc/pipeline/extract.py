@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from budgetdoc import __version__
-from budgetdoc.checks.identities import check_document
+from budgetdoc.checks.verify import verify_document
 from budgetdoc.ingest.sources import IMAGE_EXT, PDF_EXT, ZIP_EXT, natural_key, read_pages
 from budgetdoc.ingest.types import IngestError, PageImage
 from budgetdoc.layout import build_layout
@@ -162,7 +162,7 @@ def extract_document(doc: DocumentInput, options: ExtractOptions | None = None, 
             stage="structuring", file=doc.label,
             message=f"{doc.label}: not_a_disclosure: no budget table or performance card found on {len(pages)} page(s)"))
     if options.run_checks and (document.tables or document.cards):
-        document.checks = check_document(document, Decimal(options.check_tolerance))
+        verify_document(document, Decimal(options.check_tolerance), repair=options.repair)
     return DocumentResult(document=document, pages=pages, seconds=time.perf_counter() - t0)
 
 
@@ -200,6 +200,7 @@ def summarize_results(results: Sequence[DocumentResult]) -> dict:
         "indicators": sum(len(c.indicators) for r in results for c in r.document.cards),
         "errors": sum(len(r.errors) for r in results),
         "checks_failed": sum(1 for r in results for c in r.document.checks if c.status == "failed"),
+        "repairs": sum(len(r.document.repairs) for r in results),
         "seconds": round(secs, 2),
         "seconds_per_page": round(secs / pages, 3) if pages else None,
     }

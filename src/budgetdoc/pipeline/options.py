@@ -34,4 +34,6 @@ class ExtractOptions(BaseModel):
     use_text_layer: bool = Field(default=True, description="read born-digital pages from their text layer")
     cell_inset_pt: float = Field(default=1.0, ge=0, description="margin cut off a cell's box to leave its rules out")
     run_checks: bool = True
+    repair: bool = Field(default=True, description="repair misread amounts the failing identities single out "
+                                                   "(recorded in the document's repairs)")
     check_tolerance: str = Field(default="0.02", description="rounding (尾差) the identities admit, in the table's unit")
