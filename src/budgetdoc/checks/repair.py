@@ -134,6 +134,7 @@ def _options(doc: DisclosureDocument, model: _Constraints, banned: set[tuple[Cel
         for ref in model.results[i].cells:
             suspects.setdefault(cell_key(ref), ref)
     out = []
+    seen: set[tuple[CellKey, Decimal]] = set()
     for key, ref in suspects.items():
         cell = read_cell(doc, ref)
         if cell is None or cell.kind == "figure" or not cell.text:
@@ -143,8 +144,11 @@ def _options(doc: DisclosureDocument, model: _Constraints, banned: set[tuple[Cel
         for reading in candidate_readings(cell.text, chars, places=_places(doc, ref), limit=READINGS_PER_CELL):
             if (key, reading.text) in banned:
                 continue
+            if (key, reading.value) in seen:
+                continue  # "0" and a blank are one value: keep the cheaper reading
             fixed, broken, still = model.effect(key, reading.value - current)
             if fixed and not broken and not still:
+                seen.add((key, reading.value))
                 out.append(_Option(fixed, reading.cost, key, ref, reading))
     out.sort(key=lambda o: (-len(o.fixed), o.cost, o.key, o.reading.text))
     return out
