@@ -21,18 +21,27 @@ Conventions:
   本年收入 leaves its separate 上年结转 column out, a table "（不含上年结转）" leaves it out, a
   财政拨款收支总表 and the department card spend it; the 结转 added back comes from the printed
   上年财政拨款结转 breakdown (by source) and the 上年结转 project table (by category).
+* Narrative figures (:func:`check_narrative`) are compared with the table cells the text was written
+  from, by label and by the section they are printed in; amounts in the figure's unit (万元 text over
+  元 tables admits half the figure's last digit), shares recomputed from the tables and rounded as
+  printed. A label no table states is skipped.
 
 The only names known here are the standard printed labels (合计, 本年收入合计, 收入总计, 上年结转 …)
-and their common variants; everything else comes from the canonical columns of the schema. This is
-the foundation of the declarative rules engine: keep each rule a small function.
+and their common variants; everything else comes from the canonical columns of the schema. Each rule
+family is one small function; :mod:`budgetdoc.checks.rules` is the rulebook that describes every rule
+(id, family, 说明/description, tolerance) and says which rules each table type gets, and
+:func:`check_document` runs it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from budgetdoc.model.document import (
     CellRef,
@@ -50,11 +59,25 @@ from budgetdoc.parsing.codes import parent_code
 from budgetdoc.parsing.text import normalize
 
 __all__ = [
-    "DEFAULT_TOLERANCE", "RULES", "check_document", "summarize",
-    "check_subject_tree", "check_basic_plus_project", "check_personnel_plus_public", "check_sources_sum",
-    "check_three_public_columns", "check_economic_tree", "check_project_tree", "check_item_list",
-    "check_two_sided", "check_cross_tables", "check_project_table_total", "check_basic_vs_economic",
-    "check_project_cards", "check_department_card",
+    "DEFAULT_TOLERANCE",
+    "RULES",
+    "check_basic_plus_project",
+    "check_basic_vs_economic",
+    "check_cross_tables",
+    "check_department_card",
+    "check_document",
+    "check_economic_tree",
+    "check_item_list",
+    "check_narrative",
+    "check_personnel_plus_public",
+    "check_project_cards",
+    "check_project_table_total",
+    "check_project_tree",
+    "check_sources_sum",
+    "check_subject_tree",
+    "check_three_public_columns",
+    "check_two_sided",
+    "summarize",
 ]
 
 DEFAULT_TOLERANCE = Decimal("0.02")
@@ -93,6 +116,7 @@ CARD_PROJECT_VS_TABLE = "card.project_annual_vs_table"
 CARD_DEPT_SOURCES = "card.department_sources_sum"
 CARD_DEPT_DIRECTIONS = "card.department_directions_sum"
 CARD_DEPT_VS_TABLES = "card.department_vs_tables"
+NARRATIVE_FIGURES = "narrative.figures_match_tables"
 
 # table families ----------------------------------------------------------------------------------
 REVENUE_EXPENDITURE_SUMMARY = (TableType.revenue_expenditure_summary, TableType.department_financial_summary,
@@ -105,6 +129,8 @@ GPB_EXPENDITURE = (TableType.general_public_budget_expenditure,
 BASIC_ECONOMIC = (TableType.general_public_budget_basic_economic, TableType.fiscal_appropriation_basic_economic,
                   TableType.final_general_public_budget_basic)
 PROJECT_TABLES = (TableType.project_expenditure, TableType.project_expenditure_carryover)
+THREE_PUBLIC_TABLES = (TableType.three_public_expenses, TableType.three_public_and_agency_operating,
+                       TableType.final_three_public_expenses)
 
 # printed labels (compared after normalize() and dropping an enumeration prefix) ------------------
 #: This year's subtotal of a 收支总表 side (本年收入合计, Jiangsu's 当年收入小计 …).
@@ -168,7 +194,74 @@ Refd = tuple[Decimal | None, CellRef]
 # small helpers
 # ==================================================================================================
 
+#: Lookups memoised for the length of one :func:`check_document` run (the document is not changed
+#: while its checks run); outside a run every lookup is computed afresh. Only structure is memoised
+#: (cells by position, columns, item outlines, which line is a total), never an amount: a caller that
+#: changes amounts only may hold one cache over several runs (:mod:`budgetdoc.checks.coverage` does).
+_RUN_CACHE: ContextVar[dict | None] = ContextVar("budgetdoc_checks_run_cache", default=None)
 
+
+@contextmanager
+def run_cache() -> Iterator[None]:
+    """Memoise table lookups (cells by grid position, columns) while the document stays unchanged."""
+    token = _RUN_CACHE.set({}) if _RUN_CACHE.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _RUN_CACHE.reset(token)
+
+
+def _cached(key: tuple, compute: Callable[[], object]):
+    cache = _RUN_CACHE.get()
+    if cache is None:
+        return compute()
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
+
+
+def _structural(key: Callable[..., tuple]) -> Callable[[Callable], Callable]:
+    """Memoise a lookup that reads only a table's structure (labels, columns, rows, cell positions),
+    never an amount, for the length of a run (:func:`run_cache`)."""
+    def wrap(fn: Callable) -> Callable:
+        name = fn.__name__
+
+        def cached(*args):
+            cache = _RUN_CACHE.get()
+            if cache is None:
+                return fn(*args)
+            k = (name, *key(*args))
+            try:
+                return cache[k]
+            except KeyError:
+                value = cache[k] = fn(*args)
+                return value
+        cached.__doc__, cached.__name__, cached.__wrapped__ = fn.__doc__, name, fn  # type: ignore[attr-defined]
+        return cached
+    return wrap
+
+
+def _ids(rows: Sequence) -> tuple[int, ...]:
+    return tuple(map(id, rows))
+
+
+def _cell_index(table: Table) -> dict[tuple[int, int], object]:
+    """Grid position -> the cell covering it (spans expanded)."""
+    def build() -> dict[tuple[int, int], object]:
+        out: dict[tuple[int, int], object] = {}
+        for c in table.cells:
+            for r in range(c.row, c.row + c.row_span):
+                for k in range(c.col, c.col + c.col_span):
+                    out.setdefault((r, k), c)
+        return out
+    return _cached(("cells", id(table)), build)
+
+
+
+@lru_cache(maxsize=1 << 16)
 def _label(text: str) -> str:
     """A printed label without spaces, width variants, a "其中：" and an enumeration prefix:
     "一、外交支出" -> "外交支出", "①公务用车购置费" -> "公务用车购置费"."""
@@ -178,10 +271,12 @@ def _label(text: str) -> str:
     return _ENUM_RE.sub("", _QIZHONG_RE.sub("", normalize(raw)))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_qizhong(text: str) -> bool:
     return bool(_QIZHONG_RE.match(normalize(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def _enum_rank(text: str) -> int | None:
     """How deep the printed numbering of a label is: 一、 0, （一） 1, 1. 2, (1) 3, ① 4; None if unnumbered."""
     raw = (text or "").strip()
@@ -218,6 +313,7 @@ def _outline(rows: Sequence[ItemRow], depths: Sequence[int] | None = None) -> li
     return parents
 
 
+@_structural(lambda table, row: (id(table), id(row)))
 def _item_depth(table: Table, row: ItemRow) -> int:
     """0 for a line in the first of adjacent item columns (项目名称 over group | item), 1 in the next …;
     item columns with an amount column between them are separate lists, each at depth 0."""
@@ -231,6 +327,7 @@ def _item_depth(table: Table, row: ItemRow) -> int:
     return depth
 
 
+@_structural(lambda rows, table=None: (_ids(rows), id(table)))
 def _tree(rows: Sequence[ItemRow], table: Table | None = None
           ) -> tuple[list[ItemRow], list[tuple[ItemRow, list[ItemRow]]]]:
     """The outermost lines, and each line that has a breakdown with its direct sub-lines.
@@ -261,6 +358,16 @@ def _header_path(table: Table, index: int) -> list[str]:
 def col_index(table: Table, column: Column, side: str | None = None) -> int | None:
     """Grid column that holds ``column`` (on ``side`` for two-sided tables; an unsided column serves
     either side of a one-sided table), or None."""
+    cache = _RUN_CACHE.get()
+    if cache is not None:
+        key = ("col", id(table), column, side)
+        if key not in cache:
+            cache[key] = _col_index(table, column, side)
+        return cache[key]
+    return _col_index(table, column, side)
+
+
+def _col_index(table: Table, column: Column, side: str | None) -> int | None:
     found = next((c.index for c in table.columns if c.column == column and (side is None or c.side == side)), None)
     if found is None and side is not None:
         found = next((c.index for c in table.columns if c.column == column and c.side is None), None)
@@ -268,7 +375,18 @@ def col_index(table: Table, column: Column, side: str | None = None) -> int | No
 
 
 def _ref(table: Table, row, column: Column, side: str | None = None) -> CellRef:
-    return CellRef(table_id=table.id, row=row.grid_row, col=col_index(table, column, side or getattr(row, "side", None)))
+    """The reference of a typed amount. Within a run the results that name one cell share its
+    :class:`CellRef` (treat results' references as read-only)."""
+    side = side or (row.side if isinstance(row, ItemRow) else None)
+    col = col_index(table, column, side)
+    cache = _RUN_CACHE.get()
+    if cache is None:
+        return CellRef(table_id=table.id, row=row.grid_row, col=col)
+    key = ("ref", table.id, row.grid_row, col)
+    ref = cache.get(key)
+    if ref is None:
+        ref = cache[key] = CellRef(table_id=table.id, row=row.grid_row, col=col)
+    return ref
 
 
 def _val(table: Table, row, column: Column) -> Refd:
@@ -336,6 +454,7 @@ def _total_row(table: Table):
     return None
 
 
+@_structural(lambda table, side: (id(table), side))
 def _side_rows(table: Table, side: str) -> list[ItemRow]:
     return sorted((r for r in table.rows if isinstance(r, ItemRow) and r.side == side), key=lambda r: r.grid_row)
 
@@ -344,6 +463,7 @@ def _find(rows: Sequence[ItemRow], labels: frozenset[str]) -> int | None:
     return next((i for i, r in enumerate(rows) if _label(r.label) in labels), None)
 
 
+@_structural(lambda rows, side: (_ids(rows), side))
 def _total_lines(rows: Sequence[ItemRow], side: str) -> tuple[int | None, int | None]:
     """Indexes of a side's 本年合计 line (this year's money) and its 总计 line (with 上年结转 …).
 
@@ -379,6 +499,7 @@ def _grand_line(table: Table, side: str) -> ItemRow | None:
     return None
 
 
+@_structural(lambda table, side: (id(table), side))
 def _lines_above(table: Table, side: str) -> list[ItemRow]:
     """Every line of a side above its 本年合计 (items and sub-items), in print order."""
     rows = _side_rows(table, side)
@@ -392,12 +513,14 @@ def _main_col(table: Table, side: str | None) -> Column:
     return Column.total if Column.total in cols or not cols else cols[0]
 
 
+@_structural(lambda table, row: (id(table), id(row)))
 def _item_col(table: Table, row: ItemRow) -> int | None:
     """The item column a line is printed in (a side can have two: 功能分类 | 支出用途)."""
     want = normalize(row.label)
+    cells = _cell_index(table)
     for spec in table.columns:
         if spec.role == "item" and spec.side in (row.side, None):
-            cell = table.cell_at(row.grid_row, spec.index)
+            cell = cells.get((row.grid_row, spec.index))
             if cell is not None and normalize(cell.text) == want:
                 return spec.index
     return None
@@ -424,6 +547,7 @@ def _listed_amount(table: Table, row: ItemRow, item_col: int) -> Refd:
     return value, CellRef(table_id=table.id, row=row.grid_row, col=spec.index)
 
 
+@_structural(lambda table, row: (id(table), id(row)))
 def _is_function_line(table: Table, row: ItemRow) -> bool:
     """An expenditure line that is a function category (一般公共服务支出), not a use (基本支出)."""
     head = normalize("".join(_item_header(table, row)))
@@ -460,12 +584,18 @@ def _empty_or_missing(rule_id: str, tables: Sequence[Table | None], what: str) -
 
 
 def check_subject_tree(table: Table, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
-    """Function-classification tables: 项 rows sum to their 款, 款 to their 类, top-level rows to 合计."""
+    """Function-classification tables: 项 rows sum to their 款, 款 to their 类, top-level rows to 合计.
+
+    A table that states it has no data (本表无数据) has no subjects: a 合计 it prints is 0."""
     rows = [r for r in table.rows if isinstance(r, SubjectRow)]
     if not rows:
         return []
     if table.is_empty:
-        return [skipped(SUBJECT_CHILDREN, "table is empty (本表无数据)", table)]
+        total = _total_row(table)
+        empty = [identity(SUBJECT_TOP, f"{table.id} 合计 {column.value} = 0 (本表无数据)", _val(table, total, column),
+                          [], tolerance) for column in _side_columns(table, None)] if total is not None else []
+        return [skipped(SUBJECT_CHILDREN, "table is empty (本表无数据)", table),
+                *(r for r in empty if r.status != "skipped")]
     by_code = {r.subject_code: r for r in rows if r.subject_code}
     children: dict[str, list[SubjectRow]] = {}
     top: list[SubjectRow] = []
@@ -730,11 +860,13 @@ TABLE_RULES: tuple[Callable[[Table, Decimal], list[CheckResult]], ...] = (
 # ==================================================================================================
 
 
+@_structural(lambda table: (id(table),))
 def _revenue_items(table: Table) -> list[ItemRow]:
     """The outermost revenue lines above 本年收入合计 (not "1.一般公共预算" under "一、财政拨款")."""
     return _tree(_lines_above(table, "revenue"), table)[0]
 
 
+@_structural(lambda table: (id(table),))
 def _expenditure_items(table: Table) -> list[ItemRow]:
     return _tree(_lines_above(table, "expenditure"), table)[0]
 
@@ -750,6 +882,7 @@ def _eq(rule_id: str, desc: str, a: tuple[Table, object, Column], b: tuple[Table
     return identity(rule_id, desc, _val(*a), [_val(*b)], tolerance)
 
 
+@_structural(lambda table: (id(table),))
 def _carry_lines(table: Table | None) -> tuple[list[ItemRow], dict[Column, ItemRow]]:
     """A 收支总表's 上年结转 lines (between 本年收入合计 and 收入总计) and their breakdown by source
     (上年财政拨款结转: 一、一般公共预算 …)."""
@@ -1254,12 +1387,513 @@ def check_department_card(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_
 
 
 # ==================================================================================================
+# narrative
+# ==================================================================================================
+#
+# A figure stated in the text (预算收入总计389.23万元, 占51.42%) is compared with the table cell the
+# text was written from. What a label measures depends on the section it is printed in: 上年结转 is the
+# department's under 收支预算总体情况 and the 财政拨款 one under 财政拨款收支预算总体情况; 基本支出 is
+# the 支出总表's in 支出预算情况说明 and the economic table's 合计 in 一般公共预算基本支出情况说明. So a
+# section heading gives a scope, and each scope a small table label -> (resolver, argument); labels
+# that mean the same everywhere (三公 items, 机关运行经费, 政府采购 …) are looked up in every scope.
+# A label no table answers (比上年增长, counts, a label the checker does not know) is skipped.
+
+#: The table unit a narrative figure's printed unit names (万元 when it names none).
+_FIGURE_UNITS = {u.value: u for u in Unit}
+_ZERO_PLACES = 2  # "0万元", "占0%": a printed nil, as exact as the figures around it
+
+NarrativePart = tuple[Refd, Table]
+
+
+def _figure_ref(i: int, j: int) -> CellRef:
+    return CellRef(field=f"sections[{i}].figures[{j}]")
+
+
+def narrative_scope(heading: str) -> str:
+    """The part of the budget a section's figures speak of, from its heading: ``fiscal`` (财政拨款),
+    ``gpb_basic`` (一般公共预算基本支出), ``gpb`` (一般公共预算), ``revenue`` (收入预算), ``expenditure``
+    (支出预算) or ``department`` (the whole budget: 收支总体情况, 绩效管理, 三公 …)."""
+    h = normalize(heading)
+    if "财政拨款" in h:
+        return "fiscal"
+    if "一般公共预算" in h:
+        return "gpb_basic" if "基本支出" in h else "gpb"
+    if "收支" in h or "三公" in h or "机关运行" in h or "采购" in h:
+        return "department"
+    if "收入" in h:
+        return "revenue"
+    if "支出" in h:
+        return "expenditure"
+    return "department"
+
+
+def _summary_line_part(table: Table | None, line: ItemRow | None, side: str,
+                       column: Column | None = None) -> list[NarrativePart] | None:
+    if not _usable(table) or line is None:
+        return None
+    column = column or _main_col(table, side)
+    return [(_val(table, line, column), table)]
+
+
+def _carried(table: Table | None) -> list[NarrativePart] | None:
+    """A 收支总表's 上年结转 lines; [] when it shows nothing was carried over (its 总计 is its 本年合计)."""
+    if not _usable(table):
+        return None
+    carry = _carry_lines(table)[0]
+    if carry:
+        col = _main_col(table, "revenue")
+        return [(_val(table, r, col), table) for r in carry]
+    rows = _side_rows(table, "revenue")
+    cur, grand = _total_lines(rows, "revenue")
+    if cur is not None and grand in (None, cur) and not any(_is_carry(r.label) for r in rows):
+        return []
+    return None
+
+
+def _n_revenue_grand(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    if _usable(summary):
+        return _summary_line_part(summary, _grand_line(summary, "revenue"), "revenue")
+    revenue = _first(doc, REVENUE_SUMMARY)  # a 收入预算总表 whose total line is 收入总计 (Jiangsu)
+    tot = _total_row(revenue) if _usable(revenue) else None
+    if isinstance(tot, ItemRow) and _label(tot.label) in REVENUE_GRAND_TOTAL:
+        return [(_val(revenue, tot, _main_col(revenue, tot.side)), revenue)]
+    return None
+
+
+def _n_revenue_current(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    return _summary_line_part(summary, _current_line(summary, "revenue") if _usable(summary) else None, "revenue")
+
+
+def _n_carryover(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    found = _carried(_first(doc, REVENUE_EXPENDITURE_SUMMARY))
+    if found is not None:
+        return found
+    revenue = _first(doc, REVENUE_SUMMARY)
+    tot = _total_row(revenue) if _usable(revenue) else None
+    theirs = _revenue_carry(revenue, tot) if tot is not None else None
+    return [(theirs, revenue)] if theirs is not None else None
+
+
+def _n_expenditure_grand(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    return _summary_line_part(summary, _grand_line(summary, "expenditure") if _usable(summary) else None,
+                              "expenditure")
+
+
+def _n_expenditure_total(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    """The 支出总表's 合计 (else the 收支总表's 支出总计)."""
+    expenditure = _first(doc, EXPENDITURE_SUMMARY)
+    tot = _total_row(expenditure) if _usable(expenditure) else None
+    if tot is not None and Column.total in tot.amounts:
+        return [(_val(expenditure, tot, Column.total), expenditure)]
+    return _n_expenditure_grand(doc, None)
+
+
+def _n_expenditure_column(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    """A column of the 收支总表's 支出总计 line (当年预算安排, 上年结转安排)."""
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    if not _usable(summary) or col_index(summary, column, "expenditure") is None:
+        return None
+    return _summary_line_part(summary, _grand_line(summary, "expenditure"), "expenditure", column)
+
+
+def _n_use(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    """基本支出 / 项目支出 of the department: the 支出总表's 合计 row, else the 收支总表's 支出用途 line."""
+    expenditure = _first(doc, EXPENDITURE_SUMMARY)
+    tot = _total_row(expenditure) if _usable(expenditure) else None
+    if tot is not None and column in tot.amounts:
+        return [(_val(expenditure, tot, column), expenditure)]
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    if _usable(summary):
+        name = "基本支出" if column == Column.basic_expenditure else "项目支出"
+        for r in _side_rows(summary, "expenditure"):
+            k = _item_col(summary, r)
+            if _label(r.label) == name and not _is_function_line(summary, r) and k is not None:
+                return [(_listed_amount(summary, r, k), summary)]
+    return None
+
+
+def _n_source(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    """This year's income from one source: the 收入总表 (its column or line), else the 收支总表's line."""
+    revenue = _first(doc, REVENUE_SUMMARY)
+    tot = _total_row(revenue) if _usable(revenue) else None
+    if tot is not None:
+        found = _revenue_source(revenue, tot, column)
+        if found is not None:
+            return [(found, revenue)]
+    summary = _first(doc, REVENUE_EXPENDITURE_SUMMARY)
+    if _usable(summary):
+        line = next((r for r in _lines_above(summary, "revenue") if _source_of(r.label) == column), None)
+        if line is not None:
+            return _summary_line_part(summary, line, "revenue")
+    return None
+
+
+def _n_fiscal_grand(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    fiscal = _first(doc, FISCAL_SUMMARY)
+    return _summary_line_part(fiscal, _grand_line(fiscal, "revenue") if _usable(fiscal) else None, "revenue")
+
+
+def _n_fiscal_current(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    fiscal = _first(doc, FISCAL_SUMMARY)
+    return _summary_line_part(fiscal, _current_line(fiscal, "revenue") if _usable(fiscal) else None, "revenue")
+
+
+def _n_fiscal_carry(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    return _carried(_first(doc, FISCAL_SUMMARY))
+
+
+def _n_fiscal_source(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    """A 财政拨款 source with its 上年结转 (一般公共预算拨款 of the 财政拨款收支总预算): the 支出总计 line's
+    column for that source, else the 收入 line plus that source's 结转 line."""
+    fiscal = _first(doc, FISCAL_SUMMARY)
+    if not _usable(fiscal):
+        return None
+    if any(c.column == column and c.side == "expenditure" for c in fiscal.columns):
+        return _summary_line_part(fiscal, _grand_line(fiscal, "expenditure"), "expenditure", column)
+    line = next((r for r in _lines_above(fiscal, "revenue") if _source_of(r.label) == column), None)
+    if line is None:
+        return None
+    col = _main_col(fiscal, "revenue")
+    parts: list[NarrativePart] = [(_val(fiscal, line, col), fiscal)]
+    carry, by_source = _carry_lines(fiscal)
+    if column in by_source:
+        parts.append((_val(fiscal, by_source[column], col), fiscal))
+    elif _sum(r.amounts.get(col) for r in carry):
+        return None  # 结转 printed but not by source
+    return parts
+
+
+def _lei_row(table: Table | None, name: str) -> SubjectRow | None:
+    if not _usable(table):
+        return None
+    return next((r for r in table.rows if isinstance(r, SubjectRow) and r.subject_level == SubjectLevel.lei
+                 and _label(r.subject_name) == name), None)
+
+
+def _n_fiscal_category(doc: DisclosureDocument, name: str) -> list[NarrativePart] | None:
+    """A function category of the 财政拨款 money: the 财政拨款收支总表's line, else the 类 row of the
+    财政拨款支出表 (功能科目)."""
+    fiscal = _first(doc, FISCAL_SUMMARY)
+    if _usable(fiscal):
+        items = [r for r in _expenditure_items(fiscal) if _is_function_line(fiscal, r)]
+        if items:
+            line = next((r for r in items if _label(r.label) == name), None)
+            return _summary_line_part(fiscal, line, "expenditure") if line is not None else None
+    table = _first(doc, (TableType.fiscal_appropriation_expenditure,))
+    row = _lei_row(table, name)
+    return [(_val(table, row, Column.total), table)] if row is not None and Column.total in row.amounts else None
+
+
+def _gpb_total_row(doc: DisclosureDocument) -> tuple[Table, object] | None:
+    table = _first(doc, GPB_EXPENDITURE)
+    tot = _total_row(table) if _usable(table) else None
+    return (table, tot) if tot is not None else None
+
+
+def _n_gpb_total(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    found = _gpb_total_row(doc)
+    if found is None:
+        return None
+    table, tot = found
+    cols = _side_columns(table, None)
+    column = Column.total if Column.total in tot.amounts else (cols[0] if cols else Column.total)
+    return [(_val(table, tot, column), table)]
+
+
+def _n_gpb_column(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    found = _gpb_total_row(doc)
+    if found is None or column not in found[1].amounts:
+        return None
+    return [(_val(found[0], found[1], column), found[0])]
+
+
+def _n_gpb_category(doc: DisclosureDocument, name: str) -> list[NarrativePart] | None:
+    table = _first(doc, GPB_EXPENDITURE)
+    row = _lei_row(table, name)
+    return [(_val(table, row, Column.total), table)] if row is not None and Column.total in row.amounts else None
+
+
+#: 人员经费 are the 工资福利支出 (301) and 对个人和家庭的补助 (303) groups; 公用经费 the rest.
+PERSONNEL_GROUPS = frozenset({"301", "303"})
+
+
+def _n_economic(doc: DisclosureDocument, column: Column | None) -> list[NarrativePart] | None:
+    """The 一般公共预算基本支出 economic table's 合计 (``column`` None), 人员经费 or 公用经费 (its column,
+    else its 类 rows by code)."""
+    table = _first(doc, (TableType.general_public_budget_basic_economic, TableType.final_general_public_budget_basic))
+    if not _usable(table):
+        table = _first(doc, (TableType.fiscal_appropriation_basic_economic,))
+    tot = _total_row(table) if _usable(table) else None
+    if tot is None:
+        return None
+    cols = _side_columns(table, None)
+    main = Column.total if Column.total in cols else (cols[0] if cols else Column.total)
+    if column is None:
+        return [(_val(table, tot, main), table)]
+    if column in tot.amounts:
+        return [(_val(table, tot, column), table)]
+    groups = [r for r in table.rows if isinstance(r, EconomicRow) and not r.is_total
+              and r.economic_level == SubjectLevel.lei]
+    if not groups or any(not r.economic_code for r in groups):
+        return None
+    personnel = column == Column.personnel
+    return [(_val(table, r, main), table) for r in groups if (r.economic_code[:3] in PERSONNEL_GROUPS) == personnel]
+
+
+#: 三公 items as the narrative names them, and the column that holds each where items are columns.
+THREE_PUBLIC_ITEMS: dict[str, Column] = {
+    "因公出国(境)费": Column.overseas_travel, "因公出国(境)费用": Column.overseas_travel,
+    "公务接待费": Column.official_reception,
+    "公务用车购置及运行费": Column.vehicle_total, "公务用车购置及运行维护费": Column.vehicle_total,
+    "公务用车购置费": Column.vehicle_purchase,
+    "公务用车运行维护费": Column.vehicle_operation, "公务用车运行费": Column.vehicle_operation,
+    '"三公"经费': Column.total, "三公经费": Column.total,
+}
+
+
+def _stated_empty(tables: Sequence[Table]) -> bool:
+    """Every one of these tables is printed and says it has no data (本表无数据): its amounts are 0."""
+    return bool(tables) and all(t.is_empty for t in tables)
+
+
+def _n_three_public(doc: DisclosureDocument, column: Column) -> list[NarrativePart] | None:
+    if _stated_empty(_tables(doc, THREE_PUBLIC_TABLES)):
+        return []
+    for table in _tables(doc, THREE_PUBLIC_TABLES):
+        tot = _total_row(table) if _usable(table) else None
+        if tot is None:
+            continue
+        if column == Column.total or column in tot.amounts:
+            if column in tot.amounts:
+                return [(_val(table, tot, column), table)]
+            continue
+        for r in table.rows:
+            if isinstance(r, ItemRow) and not r.is_total and THREE_PUBLIC_ITEMS.get(_label(r.label)) == column:
+                return [(_val(table, r, _main_col(table, None)), table)]
+    return None
+
+
+def _n_agency(doc: DisclosureDocument, _arg) -> list[NarrativePart] | None:
+    if _stated_empty(_tables(doc, (TableType.agency_operating_expenses,))):
+        return []
+    for table in _tables(doc, (TableType.agency_operating_expenses, TableType.three_public_and_agency_operating)):
+        tot = _total_row(table) if _usable(table) else None
+        if tot is None:
+            continue
+        for column in (Column.agency_operating, Column.total):
+            if column in tot.amounts and (column == Column.agency_operating
+                                          or table.table_type == TableType.agency_operating_expenses):
+                return [(_val(table, tot, column), table)]
+    return None
+
+
+PROCUREMENT_CATEGORIES = ("货物", "工程", "服务")
+
+
+def _n_procurement(doc: DisclosureDocument, category: str | None) -> list[NarrativePart] | None:
+    """The 政府采购预算表's 合计, or the lines of one category (货物, 工程, 服务); [] when every line names
+    a category and none names this one."""
+    if _stated_empty(_tables(doc, (TableType.government_procurement,))):
+        return []
+    table = _first(doc, (TableType.government_procurement,))
+    tot = _total_row(table) if _usable(table) else None
+    if tot is None:
+        return None
+    column = _main_col(table, None)
+    if category is None:
+        return [(_val(table, tot, column), table)]
+    tops = _tree([r for r in table.rows if isinstance(r, ItemRow) and not r.is_total], table)[0]
+    if not tops or not all(any(k in _label(r.label) for k in PROCUREMENT_CATEGORIES) for r in tops):
+        return None
+    return [(_val(table, r, column), table) for r in tops if category in _label(r.label)]
+
+
+_Resolver = Callable[[DisclosureDocument, object], "list[NarrativePart] | None"]
+_RESOLVERS: dict[str, _Resolver] = {
+    "revenue_grand": _n_revenue_grand, "revenue_current": _n_revenue_current, "carryover": _n_carryover,
+    "expenditure_grand": _n_expenditure_grand, "expenditure_total": _n_expenditure_total,
+    "expenditure_column": _n_expenditure_column, "use": _n_use, "source": _n_source,
+    "fiscal_grand": _n_fiscal_grand, "fiscal_current": _n_fiscal_current, "fiscal_carry": _n_fiscal_carry,
+    "fiscal_source": _n_fiscal_source, "fiscal_category": _n_fiscal_category,
+    "gpb_total": _n_gpb_total, "gpb_column": _n_gpb_column, "gpb_category": _n_gpb_category,
+    "economic": _n_economic, "three_public": _n_three_public, "agency": _n_agency, "procurement": _n_procurement,
+}
+
+
+def _keys(table: dict[str, tuple[str, object]]) -> dict[str, tuple[str, object]]:
+    return {_label(k): v for k, v in table.items()}
+
+
+#: Labels that mean the same in every section.
+NARRATIVE_ANYWHERE: dict[str, tuple[str, object]] = _keys({
+    "预算收入总计": ("revenue_grand", None), "部门预算收入总计": ("revenue_grand", None),
+    "收入总计": ("revenue_grand", None), "部门预算资金": ("revenue_grand", None),
+    "整体绩效目标涉及部门预算资金": ("revenue_grand", None),
+    "预算支出总计": ("expenditure_grand", None), "部门预算支出总计": ("expenditure_grand", None),
+    "支出总计": ("expenditure_grand", None),
+    "财政拨款收支总预算": ("fiscal_grand", None), "财政拨款收入总计": ("fiscal_grand", None),
+    "一般公共预算当年支出": ("gpb_total", None), "一般公共预算当年拨款": ("gpb_total", None),
+    "机关运行经费": ("agency", None),
+    "政府采购预算总额": ("procurement", None), "政府采购货物预算": ("procurement", "货物"),
+    "政府采购工程预算": ("procurement", "工程"), "政府采购服务预算": ("procurement", "服务"),
+    **{k: ("three_public", c) for k, c in THREE_PUBLIC_ITEMS.items()},
+})
+_DEPARTMENT: dict[str, tuple[str, object]] = {
+    "预算收入": ("revenue_grand", None), "本年收入": ("revenue_current", None), "本年收入合计": ("revenue_current", None),
+    "上年结转": ("carryover", None), "上年结转(收入)": ("carryover", None), "上年结转资金": ("carryover", None),
+    "支出预算": ("expenditure_total", None), "预算支出": ("expenditure_total", None),
+    "本年预算安排": ("expenditure_column", Column.current_year),
+    "上年结转(支出)": ("expenditure_column", Column.carryover),
+    "基本支出": ("use", Column.basic_expenditure), "项目支出": ("use", Column.project_expenditure),
+}
+#: Labels by section scope (:func:`narrative_scope`).
+NARRATIVE_SCOPED: dict[str, dict[str, tuple[str, object]]] = {
+    "department": _keys(_DEPARTMENT), "revenue": _keys(_DEPARTMENT), "expenditure": _keys(_DEPARTMENT),
+    "fiscal": _keys({
+        "当年拨款收入": ("fiscal_current", None), "本年拨款收入": ("fiscal_current", None),
+        "本年收入": ("fiscal_current", None),
+        "上年结转收入": ("fiscal_carry", None), "上年结转": ("fiscal_carry", None),
+        "上年财政拨款结转": ("fiscal_carry", None),
+        "一般公共预算拨款": ("fiscal_source", Column.general_public_budget),
+        "一般公共预算拨款收入": ("fiscal_source", Column.general_public_budget),
+        "政府性基金预算拨款": ("fiscal_source", Column.government_fund),
+        "政府性基金预算拨款收入": ("fiscal_source", Column.government_fund),
+        "国有资本经营预算拨款": ("fiscal_source", Column.state_capital),
+        "国有资本经营预算拨款收入": ("fiscal_source", Column.state_capital),
+    }),
+    "gpb": _keys({"基本支出": ("gpb_column", Column.basic_expenditure),
+                  "项目支出": ("gpb_column", Column.project_expenditure)}),
+    "gpb_basic": _keys({"基本支出": ("economic", None), "人员经费": ("economic", Column.personnel),
+                        "公用经费": ("economic", Column.public_funds)}),
+}
+#: The whole a share (占 …%) is a part of, by scope.
+SHARE_WHOLE: dict[str, tuple[str, object]] = {
+    "revenue": ("revenue_grand", None), "expenditure": ("expenditure_total", None), "gpb": ("gpb_total", None),
+}
+#: Scopes whose other labels are function categories (一般公共服务支出 …), and where to find them.
+CATEGORY_RESOLVER = {"fiscal": "fiscal_category", "gpb": "gpb_category"}
+
+
+def resolve_figure(doc: DisclosureDocument, scope: str, label: str | None) -> list[NarrativePart] | None:
+    """The table cells a narrative label in ``scope`` states the sum of, or None when none answers."""
+    if not label:
+        return None
+    name = _label(label)
+    entry = NARRATIVE_SCOPED.get(scope, {}).get(name) or NARRATIVE_ANYWHERE.get(name)
+    if entry is None and scope in CATEGORY_RESOLVER and name.endswith("支出"):
+        entry = (CATEGORY_RESOLVER[scope], name)
+    if entry is None and scope in ("department", "revenue", "expenditure") and "支出" not in name \
+            and not _is_carry(name) and (source := _source_of(name)) is not None:
+        entry = ("source", source)
+    if entry is None:
+        return None
+    return _RESOLVERS[entry[0]](doc, entry[1])
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _figure_places(value: Decimal) -> int:
+    return max(_places(value), _ZERO_PLACES) if value == 0 else _places(value)
+
+
+def _to_unit(value: Decimal | None, unit: Unit | None, target: Unit) -> Decimal | None:
+    """``value`` in ``unit`` (万元 when unknown) expressed in ``target``, keeping its printed digits."""
+    if value is None:
+        return None
+    shift = (unit or Unit.ten_thousand_yuan).in_yuan.adjusted() - target.in_yuan.adjusted()
+    return value.scaleb(shift)
+
+
+def _narrative_amount(desc: str, ref: CellRef, figure, unit: Unit, parts: list[NarrativePart],
+                      tolerance: Decimal) -> CheckResult:
+    """The stated amount = the sum of the table cells, in the figure's unit. The tables' rounding
+    (尾差) is the run's tolerance in the figure's unit; a table printed finer than the figure (元 under
+    a text in 万元 to 0.01) adds half the figure's last printed digit."""
+    converted = [(_to_unit(v, t.unit, unit), cell) for (v, cell), t in parts]
+    places = _figure_places(figure.value)
+    finer = any(v is not None and _places(v) > places for v, _ in converted)
+    tol = tolerance + (Decimal(5).scaleb(-places - 1) if finer else ZERO)
+    return identity(NARRATIVE_FIGURES, desc, (figure.value, ref), converted, tol)
+
+
+def _narrative_share(desc: str, ref: CellRef, figure, part: list[NarrativePart], whole: list[NarrativePart],
+                     tolerance: Decimal) -> CheckResult:
+    """占 x% = part / whole × 100, rounded as printed (half up), within the run's tolerance in points."""
+    cells = [ref, *(c for (_, c), _t in part), *(c for (_, c), _t in whole)]
+    num = _sum(_to_unit(v, t.unit, Unit.yuan) for (v, _), t in part)
+    den = _sum(_to_unit(v, t.unit, Unit.yuan) for (v, _), t in whole)
+    if den == 0:
+        if num != 0:
+            return CheckResult(rule_id=NARRATIVE_FIGURES, status="skipped", description=desc, cells=cells,
+                               message="the whole is 0")
+        expected = ZERO
+    else:
+        expected = (num * 100 / den).quantize(Decimal(1).scaleb(-_figure_places(figure.value)), rounding=ROUND_HALF_UP)
+    ok = abs(figure.value - expected) <= tolerance
+    # terms stay empty: a share is not a sum of its cells (the repair search reads only sums)
+    return CheckResult(rule_id=NARRATIVE_FIGURES, status="passed" if ok else "failed", description=desc,
+                       expected=expected, found=figure.value, cells=cells, tolerance=tolerance,
+                       message=None if ok else f"{desc}: expected {expected}, found {figure.value}")
+
+
+def _figure_skipped(desc: str, ref: CellRef, reason: str) -> CheckResult:
+    return CheckResult(rule_id=NARRATIVE_FIGURES, status="skipped", description=desc, cells=[ref], message=reason)
+
+
+def check_narrative(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
+    """Figures stated in the narrative = the table cells they were written from (amounts, converted to
+    the figure's unit; shares recomputed from the tables). Figures no table answers are skipped."""
+    out: list[CheckResult] = []
+    for i, section in enumerate(doc.sections):
+        scope = narrative_scope(section.heading)
+        for j, figure in enumerate(section.figures):
+            ref = _figure_ref(i, j)
+            label = figure.label or ""
+            desc = f"{section.heading} {figure.text}: {label or '(no label)'}"
+            if figure.kind not in ("amount", "share"):
+                out.append(_figure_skipped(desc, ref, f"{figure.kind} figures are not in the tables"))
+                continue
+            if not label:
+                out.append(_figure_skipped(desc, ref, "the figure has no label: what it measures is not stated"))
+                continue
+            part = resolve_figure(doc, scope, label)
+            if part is None:
+                out.append(_figure_skipped(desc, ref, f"no table of this document states {label} (a {scope} section)"))
+                continue
+            if figure.kind == "amount":
+                unit = _FIGURE_UNITS.get(normalize(figure.unit or "万元"))
+                if unit is None:
+                    out.append(_figure_skipped(desc, ref, f"unit {figure.unit!r} is not an amount unit"))
+                    continue
+                what = " + ".join(dict.fromkeys(t.id for _, t in part)) or "0 (the tables print none)"
+                out.append(_narrative_amount(f"{desc} {figure.value}{unit.value} = {what}", ref, figure, unit,
+                                             part, tolerance))
+                continue
+            whole_entry = SHARE_WHOLE.get(scope)
+            whole = _RESOLVERS[whole_entry[0]](doc, whole_entry[1]) if whole_entry else None
+            if not whole:
+                out.append(_figure_skipped(desc, ref, f"no whole for a share in a {scope} section"))
+                continue
+            out.append(_narrative_share(f"{desc} {figure.value}% = part / whole × 100", ref, figure, part, whole,
+                                        tolerance))
+    if not out:
+        out.append(skipped(NARRATIVE_FIGURES, "no figures stated in the narrative"))
+    return out
+
+
+# ==================================================================================================
 # the whole document
 # ==================================================================================================
 
 DOCUMENT_RULES: tuple[Callable[[DisclosureDocument, Decimal], list[CheckResult]], ...] = (
     check_cross_tables, check_project_table_total, check_basic_vs_economic, check_project_cards,
-    check_department_card,
+    check_department_card, check_narrative,
 )
 
 #: Every rule id this module can produce.
@@ -1269,21 +1903,17 @@ RULES: tuple[str, ...] = (
     CARRYOVER_ITEMS, REVENUE_GRAND, EXPENDITURE_GRAND, BALANCE, CROSS_REVENUE_TOTAL, CROSS_EXPENDITURE_TOTAL,
     CROSS_REVENUE_ITEMS, CROSS_REVENUE_SOURCES, CROSS_FUNCTIONS, CROSS_FISCAL_GPB, CROSS_SUBJECTS,
     CROSS_GPB_SUBJECTS, CROSS_PROJECT_TOTAL, CROSS_BASIC_ECONOMIC, CARD_PROJECT_SOURCES, CARD_PROJECT_VS_TABLE,
-    CARD_DEPT_SOURCES, CARD_DEPT_DIRECTIONS, CARD_DEPT_VS_TABLES,
+    CARD_DEPT_SOURCES, CARD_DEPT_DIRECTIONS, CARD_DEPT_VS_TABLES, NARRATIVE_FIGURES,
 )
 
 
 def check_document(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERANCE) -> list[CheckResult]:
-    """Run every identity on ``doc``. A rule that found nothing to check anywhere gets one skipped result."""
-    out: list[CheckResult] = []
-    for table in doc.tables:
-        for rule in TABLE_RULES:
-            out += rule(table, tolerance)
-    for doc_rule in DOCUMENT_RULES:
-        out += doc_rule(doc, tolerance)
-    seen = {r.rule_id for r in out}
-    out += [skipped(rule_id, "no table or card this rule applies to") for rule_id in RULES if rule_id not in seen]
-    return out
+    """Run the rulebook (:mod:`budgetdoc.checks.rules`) on ``doc``: each table's rules by its type, then
+    the rules across tables, cards and narrative. A rule that found nothing to check anywhere gets one
+    skipped result."""
+    from budgetdoc.checks.rules import run_rulebook  # the rulebook is built from this module
+
+    return run_rulebook(doc, tolerance)
 
 
 def summarize(results: Iterable[CheckResult]) -> dict[str, Counter]:
