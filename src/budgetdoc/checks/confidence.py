@@ -20,11 +20,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from budgetdoc.checks.identities import col_index
-from budgetdoc.checks.values import CellKey, cell_key, locate, read_cell, write_cell
+from budgetdoc.checks.values import CellKey, amount_col, cell_key, locate, read_cell, write_cell
 from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument, Provenance, ReviewItem
 
-__all__ = ["amount_refs", "assign_confidence", "review_list", "LOW_CONFIDENCE"]
+__all__ = ["LOW_CONFIDENCE", "amount_refs", "assign_confidence", "review_list"]
 
 #: Unchecked values read below this go on the review list.
 LOW_CONFIDENCE = 0.9
@@ -39,7 +38,7 @@ def amount_refs(doc: DisclosureDocument) -> Iterator[CellRef]:
         seen: set[tuple[int, int]] = set()
         for row in table.rows:
             for column in row.amounts:
-                col = col_index(table, column, getattr(row, "side", None))
+                col = amount_col(table, row, column)
                 if col is not None and (row.grid_row, col) not in seen:
                     seen.add((row.grid_row, col))
                     yield CellRef(table_id=table.id, row=row.grid_row, col=col)

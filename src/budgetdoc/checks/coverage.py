@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetdoc.checks.identities import DEFAULT_TOLERANCE, _item_col, _listed_amount, col_index, run_cache
+from budgetdoc.checks.identities import DEFAULT_TOLERANCE, run_cache
 from budgetdoc.checks.rules import FAMILIES, RULES_BY_ID, run_rules
-from budgetdoc.checks.values import CellKey, cell_key
-from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument, ItemRow, Table
+from budgetdoc.checks.values import CellKey, amount_col, cell_key
+from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument, Table
 from budgetdoc.model.vocab import Unit
 from budgetdoc.parsing.amounts import format_amount, parse_amount
 
@@ -93,18 +93,6 @@ def _table_text(table: Table, row: int, col: int, value: Decimal) -> str:
     return format_amount(value)
 
 
-def _grid_col(table: Table, row, column) -> int | None:
-    """The grid column of a typed amount: its canonical column's, else (a 支出用途 line under one 金额
-    header, keyed by use) the amount column right of the line's item column."""
-    side = row.side if isinstance(row, ItemRow) else None
-    col = col_index(table, column, side)
-    if col is None and isinstance(row, ItemRow) and len(row.amounts) == 1:
-        k = _item_col(table, row)
-        if k is not None:
-            col = _listed_amount(table, row, k)[1].col
-    return col
-
-
 def amount_cells(doc: DisclosureDocument) -> list[AmountCell]:
     """Every amount value of ``doc`` (blank amounts have no digit to change and are left out)."""
     out: list[AmountCell] = []
@@ -112,7 +100,7 @@ def amount_cells(doc: DisclosureDocument) -> list[AmountCell]:
         seen: set[tuple[int, int]] = set()
         for row in table.rows:
             for column, value in row.amounts.items():
-                col = _grid_col(table, row, column)
+                col = amount_col(table, row, column)
                 if value is None or col is None or (row.grid_row, col) in seen:
                     continue
                 seen.add((row.grid_row, col))
@@ -166,7 +154,7 @@ def _value_of(cell: AmountCell, text: str) -> Decimal:
 def _slots(doc: DisclosureDocument, cell: AmountCell) -> tuple[Table, list[tuple[Any, Any]]]:
     table = next(t for t in doc.tables if t.id == cell.ref.table_id)
     slots = [(row, column) for row in table.rows if row.grid_row == cell.ref.row
-             for column in row.amounts if _grid_col(table, row, column) == cell.ref.col]
+             for column in row.amounts if amount_col(table, row, column) == cell.ref.col]
     return table, slots
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from budgetdoc.model.document import CharReading
 from budgetdoc.parsing.amounts import format_amount, parse_amount
 
-__all__ = ["Reading", "CONFUSIONS", "candidate_readings"]
+__all__ = ["CONFUSIONS", "Reading", "candidate_readings"]
 
 #: Digit pairs recognisers confuse on scans (both ways), and the prior cost of one such swap
 #: (about a 1-in-50 chance where the model offers no probability of its own).

@@ -36,7 +36,7 @@ from budgetdoc.checks.readings import Reading, candidate_readings, printed_place
 from budgetdoc.checks.values import CellKey, cell_key, locate, read_cell, write_cell
 from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument, Provenance, Repair
 
-__all__ = ["RepairReport", "repair_document", "MARGIN", "SINGLE_RULE_MAX_COST"]
+__all__ = ["MARGIN", "SINGLE_RULE_MAX_COST", "RepairReport", "repair_document"]
 
 #: A rival reading this much costlier (natural log: e^3 ≈ 20× less likely) does not block a repair.
 MARGIN = 3.0
@@ -159,12 +159,11 @@ def _choose(options: Sequence[_Option]) -> tuple[_Option | None, list[_Option]]:
     if not options:
         return None, []
     best = options[0]
-    # A rival explains the same failures about as cheaply; or it is another reading of the same
-    # cell that satisfies the same identities (it differs by no more than the 尾差 they admit, so
-    # the arithmetic cannot tell the two apart, however unequal their costs).
+    # A rival explains the same failures about as cheaply: another cell, or another reading of the
+    # same cell (one that differs by no more than the 尾差 the identities admit satisfies them too;
+    # then only the cost of the edit tells the two apart).
     rivals = [o for o in options[1:] if o.fixed & best.fixed and len(o.fixed) >= len(best.fixed)
-              and (o.key, o.reading.text) != (best.key, best.reading.text)
-              and (o.cost < best.cost + MARGIN or (o.key == best.key and o.fixed == best.fixed))]
+              and (o.key, o.reading.text) != (best.key, best.reading.text) and o.cost <= best.cost + MARGIN]
     if rivals:
         return None, [best, *rivals]
     if len(best.fixed) >= 2:

@@ -13,7 +13,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetdoc.model.document import CellRef, DisclosureDocument, FundLine, Provenance, Table, TableCell
+from budgetdoc.model.document import (
+    CellRef,
+    DisclosureDocument,
+    FundLine,
+    ItemRow,
+    Provenance,
+    Table,
+    TableCell,
+    TableRow,
+)
+from budgetdoc.model.vocab import Column
 from budgetdoc.parsing.amounts import format_amount, parse_amount
 
 CellKey = tuple[str, str, int | None, int | None, str | None]
@@ -54,20 +64,24 @@ def _grid_cell(table: Table, row: int, col: int) -> TableCell | None:
     return next((c for c in table.cells if c.row <= row < c.row_end and c.col <= col < c.col_end), None)
 
 
-def _typed_slots(table: Table, row: int, col: int) -> list[tuple[object, object]]:
+def amount_col(table: Table, row: TableRow, column: Column) -> int | None:
+    """The grid column of a typed amount: its canonical column's, else (a 支出用途 line under one 金额
+    header, keyed by use) the amount column right of the line's item column."""
+    from budgetdoc.checks.identities import _item_col, _listed_amount, col_index
+
+    side = row.side if isinstance(row, ItemRow) else None
+    col = col_index(table, column, side)
+    if col is None and isinstance(row, ItemRow) and len(row.amounts) == 1:
+        k = _item_col(table, row)
+        if k is not None:
+            col = _listed_amount(table, row, k)[1].col
+    return col
+
+
+def _typed_slots(table: Table, row: int, col: int) -> list[tuple[TableRow, Column]]:
     """(typed row, column) pairs stored at grid (row, col): usually one."""
-    spec = next((c for c in table.columns if c.index == col), None)
-    if spec is None or spec.column is None:
-        return []
-    out = []
-    for r in table.rows:
-        if r.grid_row != row or spec.column not in r.amounts:
-            continue
-        side = getattr(r, "side", None)
-        if spec.side is not None and side is not None and spec.side != side:
-            continue
-        out.append((r, spec.column))
-    return out
+    return [(r, column) for r in table.rows if r.grid_row == row for column in r.amounts
+            if amount_col(table, r, column) == col]
 
 
 def read_cell(doc: DisclosureDocument, ref: CellRef) -> AmountCell | None:
