@@ -53,7 +53,7 @@ def test_seed_passes_every_applicable_identity(doc):
 def test_rounding_tail_is_within_tolerance(doc):
     # the seed's own 尾差: 人员经费 185.20 + 公用经费 14.95 = 200.15, printed 合计 200.14
     assert _failed(check_document(doc, tolerance=Decimal("0.01"))) == []
-    strict = _failed(check_document(doc, tolerance=Decimal("0")))
+    strict = _failed(check_document(doc, tolerance=Decimal(0)))
     assert {r.rule_id for r in strict} == {ids.PERSONNEL_PUBLIC, ids.ECONOMIC_ITEMS, ids.ECONOMIC_GROUPS}
     assert all(r.cells[0].table_id == "t06" for r in strict)
     pp = next(r for r in strict if r.rule_id == ids.PERSONNEL_PUBLIC)
@@ -90,7 +90,7 @@ def test_changed_project_row_fails_card_and_tree(doc):
     failed = _failed(check_document(doc))
     card = next(r for r in failed if r.rule_id == ids.CARD_PROJECT_VS_TABLE)
     assert card.cells[0].card_id == "c05" and (card.cells[1].table_id, card.cells[1].row) == ("t12", row.grid_row)
-    assert (card.expected, card.found) == (Decimal("100000.0000"), Decimal("1000000"))
+    assert (card.expected, card.found) == (Decimal("100000.0000"), Decimal(1000000))
     assert {r.rule_id for r in failed} >= {ids.PROJECT_CHILDREN, ids.SOURCES}
 
 
