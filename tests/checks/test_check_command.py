@@ -57,3 +57,24 @@ def test_an_unreadable_file_exits_2(tmp_path):
     bad.write_text("{", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", str(bad)])
     assert result.exit_code == 2
+
+
+def test_rules_are_listed_with_both_languages():
+    from budgetdoc.checks.rules import RULEBOOK
+
+    out = CliRunner().invoke(app, ["check", "--rules"])
+    assert out.exit_code == 0
+    lines = out.output.strip().splitlines()
+    assert len(lines) == len(RULEBOOK)
+    assert any(line.startswith("narrative.figures_match_tables [narrative]") for line in lines)
+    assert all(" / " in line for line in lines)
+
+
+def test_repair_from_the_command_line(tmp_path):
+    src, *_ = _with_one_digit_changed(tmp_path)
+    out = CliRunner().invoke(app, ["check", str(src), "--repair", "--out", str(tmp_path / "out"), "--review", "3"])
+    assert out.exit_code == 0, out.output  # the one misread digit was repaired: nothing fails any more
+    assert "repaired t05 row 5 col 3" in out.output and "187.31 -> 137.31" in out.output
+    fixed = load_document(tmp_path / "out" / src.name)
+    assert [(r.original, r.repaired) for r in fixed.repairs] == [("187.31", "137.31")]
+    assert fixed.review[0].reason == "repaired"

@@ -45,7 +45,7 @@ def violation_line(doc: DisclosureDocument, result: CheckResult) -> str:
 
 
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Document JSON files (our schema), from any extractor.")],
+    files: Annotated[list[Path] | None, typer.Argument(help="Document JSON files (our schema), from any extractor.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file instead of text.")] = False,
     tolerance: Annotated[str, typer.Option(help="Rounding (尾差) the identities admit, in the table's unit.")] = "0.02",
     repair: Annotated[bool, typer.Option(
@@ -53,11 +53,22 @@ def check(
     out: Annotated[Path | None, typer.Option(
         help="With --repair: write each checked document (repairs, check status, review list) to this folder.")] = None,
     review: Annotated[int, typer.Option(help="Print this many cells to review first (0: none).")] = 0,
+    list_rules: Annotated[bool, typer.Option("--rules", help="List every rule (id, family, 中文, English, "
+                                             "tolerance, table types) and exit.")] = False,
 ) -> None:
     """Check the accounting identities of documents; exit 1 when any fails (after repair, with --repair)."""
+    from budgetdoc.checks.rules import report as rules_report
+    from budgetdoc.checks.rules import rule_catalogue
     from budgetdoc.checks.verify import verify_document
     from budgetdoc.model.io import dump_document, load_document
 
+    if list_rules:
+        for r in rule_catalogue():
+            typer.echo(json.dumps(r, ensure_ascii=False, default=str) if as_json else
+                       f"{r['id']} [{r['family']}] {r['description_zh']} / {r['description_en']}")
+        return
+    if not files:
+        raise typer.BadParameter("give document JSON files (or --rules)", param_hint="FILES")
     failed_any = unreadable = False
     for f in files:
         try:
@@ -71,11 +82,13 @@ def check(
         failed = [r for r in results if r.status == "failed"]
         failed_any |= bool(failed)
         counts = {s: sum(1 for r in results if r.status == s) for s in ("passed", "failed", "skipped")}
+        by_rule = rules_report(results)
         if out is not None:
             dump_document(doc, Path(out) / Path(f).name)
         if as_json:
             typer.echo(json.dumps({
                 "file": str(f), "counts": counts,
+                "rules": {k: by_rule[k] for k in ("rules_applied", "rules_failed", "rules_skipped", "families")},
                 "violations": [{**r.model_dump(mode="json"),
                                 "cells": [locate(doc, c).model_dump(mode="json") for c in r.cells]} for r in failed],
                 "repairs": [r.model_dump(mode="json") for r in report.repairs],
@@ -83,7 +96,8 @@ def check(
             }, ensure_ascii=False))
             continue
         typer.echo(f"{f}: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped "
-                   f"(rules with nothing to check here)"
+                   f"(rules with nothing to check here); rules: {by_rule['rules_applied']} applied, "
+                   f"{by_rule['rules_failed']} failing, {by_rule['rules_skipped']} with nothing to check"
                    + (f"; {len(report.repairs)} repaired (failed before: {report.failed_before})" if repair else ""))
         for r in report.repairs:
             typer.echo(f"  repaired {_where(doc, r.cell)}: {r.original} -> {r.repaired} [{', '.join(r.rule_ids)}] "
