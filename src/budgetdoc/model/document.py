@@ -76,7 +76,9 @@ class Provenance(_Model):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     source: Literal["label", "text_layer", "ocr", "manual", "repair"] | None = None
     chars: list[CharReading] | None = Field(
-        default=None, description="per-character OCR readings of ``raw_text`` with their alternatives (amount cells)"
+        default=None,
+        description="per-character OCR readings of the cell's text (one per character) with their alternatives "
+                    "(amount cells)",
     )
     check_status: CheckStatus | None = Field(
         default=None,

@@ -8,6 +8,11 @@ The page path depends on what the page offers:
   either each cell's crop is recognised (``cell_reading="crops"``: recognition only, batched, with
   the detector run only on the strips outside the tables) or the whole page is detected and
   recognised and the lines assigned to cells (``"page"``).
+
+An OCR'd cell whose cleaned text looks like an amount also carries the recogniser's per-character
+readings, aligned one-to-one with that text (``Provenance.chars``, see :mod:`budgetdoc.ocr.alignment`):
+from the crop's own lines, or (assigned text) from the OCR line characters each piece was cut from.
+Text cells and text-layer cells carry none.
 """
 
 from __future__ import annotations
@@ -15,19 +20,21 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from budgetdoc.ingest.types import PageImage, TextLayer
 from budgetdoc.layout import LayoutAnalyzer, PageLayout, TableContext, TextLine
-from budgetdoc.model.document import CellGrid, Page, Provenance, TableCell
+from budgetdoc.model.document import CellGrid, CharReading, Page, Provenance, TableCell
 from budgetdoc.model.geometry import BoundingBox, PageTransform
+from budgetdoc.ocr.alignment import Reading, char_readings, looks_like_amount, text_readings
 from budgetdoc.ocr.base import OcrEngine
-from budgetdoc.ocr.cells import read_cells
+from budgetdoc.ocr.cells import CellReading, read_cells
 from budgetdoc.ocr.crops import crop_box
 from budgetdoc.ocr.projection import projection_lines
-from budgetdoc.ocr.types import OcrLine, PixelBox
+from budgetdoc.ocr.types import OcrChar, OcrLine, PixelBox
 from budgetdoc.parsing import clean_number_reading
 from budgetdoc.pipeline.options import ExtractOptions
 from budgetdoc.preprocess import PreprocessRecord, preprocess_image
@@ -37,7 +44,7 @@ from budgetdoc.table_structure.backends import TableStructureBackend
 from budgetdoc.table_structure.grid import DetectedTable
 from budgetdoc.table_structure.split import split_false_merges
 
-__all__ = ["PageExtraction", "PageTable", "Stages", "clean_cell_text", "extract_page"]
+__all__ = ["CellText", "PageExtraction", "PageTable", "Stages", "clean_cell_text", "extract_page", "read_cell_text"]
 
 BoxPx = tuple[float, float, float, float]
 
@@ -210,43 +217,118 @@ def _ocr_outside(engine: OcrEngine, gray: np.ndarray, tables: list[BoxPx]) -> li
 # --------------------------------------------------------------------------------------------------
 
 
-def _cell_grid(table: DetectedTable, texts: dict[tuple[int, int], tuple[str, float | None, str]], *, page: int,
+class CellText(NamedTuple):
+    """What a cell was read as: the final (cleaned) text, the reader's confidence, the raw reading,
+    and for an OCR'd amount the recogniser's per-character readings aligned with ``text``."""
+
+    text: str
+    confidence: float | None = None
+    raw: str = ""
+    chars: list[CharReading] | None = None
+
+
+def _cell_grid(table: DetectedTable, texts: dict[tuple[int, int], CellText], *, page: int,
                scale: float, source: str) -> CellGrid:
     """The schema's grid of a detected table, every cell with its provenance (box in upright points)."""
     cells = []
     for c in table.cells:
-        text, conf, raw = texts.get((c.row, c.col), ("", None, ""))
+        text, conf, raw, chars = texts.get((c.row, c.col), CellText(""))
         l, t, r, b = c.bbox_px
         cells.append(TableCell(
             text=text, row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span,
             provenance=Provenance(page=page, bbox=BoundingBox(l=l / scale, t=t / scale, r=r / scale, b=b / scale),
                                   raw_text=raw if raw != text else None,
                                   confidence=None if conf is None else round(min(1.0, max(0.0, conf)), 4),
-                                  source=source),  # type: ignore[arg-type]
+                                  source=source, chars=chars),  # type: ignore[arg-type]
         ))
     return CellGrid(num_rows=table.num_rows, num_cols=table.num_cols, cells=cells)
 
 
+def engine_top_k(engine: OcrEngine | None) -> int | None:
+    """The alternatives per character the engine was configured to keep (``None``: not known)."""
+    top_k = getattr(getattr(engine, "options", None), "top_k", None)
+    return top_k if isinstance(top_k, int) else None
+
+
+def read_cell_text(reading: CellReading, *, top_k: int | None = None) -> CellText:
+    """One cell crop's reading as the cell's text: cleaned (:func:`clean_cell_text`), the raw
+    reading kept, and — when the cleaned text looks like an amount — the recogniser's character
+    readings aligned one-to-one with the cleaned text (:func:`budgetdoc.ocr.alignment.char_readings`:
+    characters the cleaning inserted or changed get no score and no alternatives; ``None`` when
+    nothing could be aligned). Text cells carry no character readings (they would swell the JSON)."""
+    text = clean_cell_text(reading.text, reading.confidence)
+    chars = None
+    if text and looks_like_amount(text):
+        chars = char_readings(text_readings(reading.lines), text, top_k=top_k)
+    return CellText(text, reading.confidence, reading.text, chars)
+
+
 def _read_by_crops(engine: OcrEngine, gray: np.ndarray, table: DetectedTable, inset: float, glyph_px: float
-                   ) -> dict[tuple[int, int], tuple[str, float | None, str]]:
+                   ) -> dict[tuple[int, int], CellText]:
     crops = [crop_box(gray, PixelBox(l=c.bbox_px[0], t=c.bbox_px[1], r=c.bbox_px[2], b=c.bbox_px[3]), inset=inset)
              for c in table.cells]
-    out = {}
-    for c, reading in zip(table.cells, read_cells(engine, crops, glyph_px=glyph_px)):
-        out[(c.row, c.col)] = (clean_cell_text(reading.text, reading.confidence), reading.confidence, reading.text)
-    return out
+    top_k = engine_top_k(engine)
+    return {(c.row, c.col): read_cell_text(reading, top_k=top_k)
+            for c, reading in zip(table.cells, read_cells(engine, crops, glyph_px=glyph_px))}
 
 
-def _read_by_assignment(table: DetectedTable, boxes: list[TextBox], gray: np.ndarray | None
-                        ) -> dict[tuple[int, int], tuple[str, float | None, str]]:
+def _read_by_assignment(table: DetectedTable, boxes: list[TextBox], gray: np.ndarray | None, *,
+                        lines: list[OcrLine] | None = None, top_k: int | None = None
+                        ) -> dict[tuple[int, int], CellText]:
+    """Cell texts from text boxes assigned to the cells. ``lines``: the OCR lines the boxes were
+    made from (page pixels), to carry their character readings onto amount cells; ``None`` for the
+    text layer (no readings)."""
     inside = [b for b in boxes if _overlaps(table.bbox_px, b.box_px)]
     assignment = assign_text(table, inside, image=gray)
+    near = [ln for ln in lines or () if _overlaps(table.bbox_px, (ln.box.l, ln.box.t, ln.box.r, ln.box.b))]
     out = {}
     for ct in assignment.cells:
         confs = [p.confidence for p in ct.pieces if p.confidence is not None]
         conf = min(confs) if confs else None
-        out[(ct.row, ct.col)] = (clean_cell_text(ct.text, conf), conf, ct.text)
+        text = clean_cell_text(ct.text, conf)
+        chars = None
+        if near and text and looks_like_amount(text):
+            source: list[Reading] = []
+            for piece in ct.pieces:
+                if source:
+                    source.append((" ", None))
+                source += _piece_readings(piece, near, table)
+            chars = char_readings(source, text, top_k=top_k)
+        out[(ct.row, ct.col)] = CellText(text, conf, ct.text, chars)
     return out
+
+
+def _piece_readings(piece: TextBox, lines: list[OcrLine], table: DetectedTable) -> list[Reading]:
+    """The characters of an assigned piece of text (upright table frame) with the readings of the
+    OCR line characters it was cut from: the line whose upright box holds the piece's centre line
+    and whose characters spell the piece, at the occurrence nearest the piece's first character.
+    No readings when no line fits."""
+    key = "".join(ch for ch in piece.text if not ch.isspace())
+    l, t, _, b = piece.box_px
+    yc = (t + b) / 2
+    x0 = (piece.char_x[0][0] + piece.char_x[0][1]) / 2 if piece.char_x else l
+    best: tuple[float, list[OcrChar]] | None = None
+    for ln in lines if key else ():
+        chars = [c for c in ln.chars if c.box is not None]
+        spelled = "".join(c.char for c in chars)
+        if len(chars) != len(ln.chars) or key not in spelled:
+            continue
+        ys = [table.to_upright(x, y)[1] for x, y in ((ln.box.l, ln.box.t), (ln.box.r, ln.box.t),
+                                                      (ln.box.l, ln.box.b), (ln.box.r, ln.box.b))]
+        if not min(ys) <= yc <= max(ys):
+            continue
+        start = spelled.find(key)
+        while start >= 0:
+            c0 = chars[start].box
+            assert c0 is not None
+            cx = table.to_upright(*c0.center)[0] if piece.char_x else table.to_upright(c0.l, c0.center[1])[0]
+            if best is None or abs(cx - x0) < best[0]:
+                best = (abs(cx - x0), chars[start:start + len(key)])
+            start = spelled.find(key, start + 1)
+    if best is None:
+        return [(ch, None) for ch in piece.text]
+    it = iter(best[1])
+    return [(ch, None if ch.isspace() else next(it)) for ch in piece.text]
 
 
 def _overlaps(a: BoxPx, b: BoxPx) -> bool:
@@ -292,6 +374,7 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
     # lines outside the tables, and (page mode) every line on the page
     t = time.perf_counter()
     page_boxes: list[TextBox] = []
+    read_lines: list[OcrLine] = []  # the OCR lines behind page_boxes (page mode) or outside (crops mode)
     if use_layer:
         outside = [_as_line(b, "text_layer") for b in _group_lines([b for b in layer_boxes
                                                                    if not _inside_any(b.box_px, boxes)])]
@@ -301,10 +384,12 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
         if options.cell_reading == "page" or not tables:
             ocr_lines = [ln for ln in stages.ocr.recognize_page(gray).lines if ln.text.strip()]
             page_boxes = [ocr_line_box(ln) for ln in ocr_lines]
+            read_lines = ocr_lines
             outside = [_as_line(ocr_line_box(ln), "ocr") for ln in ocr_lines if not _inside_any(
                 (ln.box.l, ln.box.t, ln.box.r, ln.box.b), boxes)]
         else:
-            outside = [_as_line(ocr_line_box(ln), "ocr") for ln in _ocr_outside(stages.ocr, gray, boxes)]
+            read_lines = _ocr_outside(stages.ocr, gray, boxes)
+            outside = [_as_line(ocr_line_box(ln), "ocr") for ln in read_lines]
     timings["text_outside"] = time.perf_counter() - t
 
     h, w = gray.shape[:2]
@@ -333,7 +418,8 @@ def extract_page(page: PageImage, stages: Stages, options: ExtractOptions, *, ke
             source = "ocr"
         else:
             texts = _read_by_assignment(tb, page_boxes or [TextBox(text=ln.text, box_px=ln.box_px,
-                                                                   confidence=ln.confidence) for ln in outside], gray)
+                                                                   confidence=ln.confidence) for ln in outside], gray,
+                                        lines=read_lines, top_k=engine_top_k(stages.ocr))
             source = "ocr"
         l, tp, r, b = tb.bbox_px
         page_tables.append(PageTable(
