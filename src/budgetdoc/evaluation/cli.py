@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,8 +13,8 @@ def eval_command(
                                         "or document JSON files, or one document JSON.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predictions: <id>/truth.json, <id>/prediction.json, "
                                        "<id>.json, <id>.html, <id>/*.html or <id>/*.csv per truth id.")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write every score here as JSON.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report here "
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every score here as JSON.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report here "
                                                    "(and <stem>-preset.png, <stem>-dpi.png beside it).")] = None,
     plots: Annotated[bool, typer.Option(help="Draw the preset and dpi plots next to the report.")] = True,
     grits: Annotated[bool, typer.Option(help="Compute GriTS-Con (slower on big tables).")] = True,

@@ -28,6 +28,10 @@ HEADLINE: tuple[tuple[str, str, bool], ...] = (
     ("indicator_recall", "indicator recall (level1-3, value)", False),
     ("indicator_f1", "indicator F1 (level1-3, value)", False),
     ("indicator_parsed_f1", "indicator F1 (level1-3, parsed value)", False),
+    ("figure_precision", "narrative figure precision (kind, value, unit, label)", False),
+    ("figure_recall", "narrative figure recall (kind, value, unit, label)", False),
+    ("figure_f1", "narrative figure F1 (kind, value, unit, label)", False),
+    ("figure_value_f1", "narrative figure F1 (kind, value, unit)", False),
 )
 
 
@@ -48,6 +52,10 @@ SCORING_NOTES: tuple[str, ...] = (
      "text, right when all their cells are. Cards: typed fields, fund amounts and key tasks; indicators as "
      "multisets of (level1, level2, level3, value) and of (level1-3, parsed kind, comparator, number, unit)."),
     ("- Predicted tables that are a truth card's printed form are set aside, not counted as false positives."),
+    ("- Narrative figures (documents whose truth has narrative sections, JSON predictions): a pair needs equal "
+     "kind, value (as a decimal) and unit, and labels equal or one containing the other after NFKC, with "
+     "punctuation, bracketed qualifiers and a trailing 数 removed; a label naming no item (比上年增长, none) "
+     "matches any. Each figure pairs once."),
 )
 
 
@@ -77,6 +85,8 @@ def _counts_line(s: Summary) -> dict[str, str]:
         "indicator_f1": f"tp {s.indicators.tp}, pred {s.indicators.n_pred}, truth {s.indicators.n_gt}",
         "indicator_parsed_f1": (f"tp {s.indicators_parsed.tp}, pred {s.indicators_parsed.n_pred}, "
                                 f"truth {s.indicators_parsed.n_gt}"),
+        "figure_f1": f"tp {s.figures.tp}, pred {s.figures.n_pred}, truth {s.figures.n_gt}",
+        "figure_value_f1": f"tp {s.figure_values.tp}, pred {s.figure_values.n_pred}, truth {s.figure_values.n_gt}",
     }
 
 
@@ -122,8 +132,8 @@ def render_markdown(result: EvaluationResult, *, plots: dict[str, str] | None = 
                 lines += ["", f"![accuracy by {title}]({plots[name]})"]
     lines += ["", "## Documents", "",
               ("| document | status | format | tables found | numeric | text | TEDS | rows | card fields "
-               "| indicator F1 | false-positive tables |"),
-              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+               "| indicator F1 | figure F1 | false-positive tables |"),
+              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for d in result.per_document:
         found = sum(t.matched for t in d.tables)
         num = sum(t.cells.numeric_correct for t in d.tables), sum(t.cells.numeric_total for t in d.tables)
@@ -138,7 +148,8 @@ def render_markdown(result: EvaluationResult, *, plots: dict[str, str] | None = 
             ind = sum((c.indicators for c in d.cards), PRF(n_pred=d.unmatched_pred_indicators)).f1
         lines.append(f"| {d.id} | {d.status} | {d.pred_format or '-'} | {found}/{len(d.tables)} "
                      f"| {num[0]}/{num[1]} | {txt[0]}/{txt[1]} | {fmt(ted, 3)} | {rows} | {fields} "
-                     f"| {fmt(ind, 3) if ind is not None else '-'} | {len(d.false_positive_tables)} |")
+                     f"| {fmt(ind, 3) if ind is not None else '-'} "
+                     f"| {fmt(d.figures.f1, 3) if d.figures is not None else '-'} | {len(d.false_positive_tables)} |")
     unmatched = [(d.id, t) for d in result.per_document if d.status == "scored" for t in d.tables
                  if not t.matched]
     fps = [(d.id, f) for d in result.per_document for f in d.false_positive_tables]
@@ -162,6 +173,12 @@ def render_markdown(result: EvaluationResult, *, plots: dict[str, str] | None = 
                   for doc, t in wrong_titles[:30]]
         lines += [f"| {doc} | {cid} {e[0]} | {_md_escape(e[1], 60)} | {_md_escape(e[2], 60)} |"
                   for doc, cid, e in wrong_fields[:30]]
+    figs = [(d.id, "missed", m) for d in result.per_document for m in d.missed_figures]
+    figs += [(d.id, "invented", m) for d in result.per_document for m in d.invented_figures]
+    if figs:
+        lines += ["", "## Narrative figures missed and invented", "",
+                  "| document | | figure (label: kind value unit page) |", "|---|---|---|"]
+        lines += [f"| {doc} | {what} | {_md_escape(m, 80)} |" for doc, what, m in figs[:40]]
     lines += ["", f"## The {len(result.worst_cells)} worst cells", "",
               ("Wrong cells of paired tables, numeric first, then by relative edit distance, at most five "
                "per table while others have wrong cells. Page and box (l, t, r, b in points of the upright "

@@ -175,6 +175,11 @@ class DocumentResult(_M):
     unmatched_pred_indicators: int = Field(default=0, description="indicators of predicted cards paired with no truth card")
     rows_applicable: bool = True
     cards_applicable: bool = True
+    figures: PRF | None = Field(default=None, description="narrative figures (kind, value, unit, label); "
+                                "None: the truth has no narrative sections or the prediction format none")
+    figure_values: PRF | None = Field(default=None, description="narrative figures on kind, value and unit alone")
+    missed_figures: list[str] = Field(default_factory=list, description="truth figures not found (capped)")
+    invented_figures: list[str] = Field(default_factory=list, description="predicted figures matching none (capped)")
     worst_cells: list[CellError] = Field(default_factory=list, description="the worst wrong cells, capped")
     seconds: float = 0.0
 
@@ -256,6 +261,10 @@ class Summary(_M):
     indicator_recall: float | None = None
     indicator_f1: float | None = None
     indicator_parsed_f1: float | None = None
+    figure_precision: float | None = None
+    figure_recall: float | None = None
+    figure_f1: float | None = None
+    figure_value_f1: float | None = None
     documents: int = 0
     scored_documents: int = 0
     missing_predictions: int = 0
@@ -274,6 +283,8 @@ class Summary(_M):
     card_fields_correct: int = 0
     indicators: PRF = Field(default_factory=PRF)
     indicators_parsed: PRF = Field(default_factory=PRF)
+    figures: PRF = Field(default_factory=PRF)
+    figure_values: PRF = Field(default_factory=PRF)
     grid_only_documents: list[str] = Field(
         default_factory=list, description="predicted as HTML/CSV: row and card metrics do not apply")
 

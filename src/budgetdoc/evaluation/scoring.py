@@ -11,7 +11,9 @@ Conventions (the report repeats them):
   card metrics do not apply to them and are left out of those denominators (never scored as 0 or 1);
 * predicted tables that are a truth card's printed form are set aside (not false positives):
   cards are scored from the typed card, in our JSON;
-* TEDS, TEDS-S and GriTS-Con are averaged over truth tables, an unpaired one scoring 0.
+* TEDS, TEDS-S and GriTS-Con are averaged over truth tables, an unpaired one scoring 0;
+* narrative figures (:mod:`~budgetdoc.evaluation.narrative`) are scored only where the truth has
+  narrative sections and the prediction is our JSON.
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ from budgetdoc.evaluation.metrics import (
     match_cards,
     match_tables,
     typed_row_scores,
+)
+from budgetdoc.evaluation.narrative import (
+    document_figures,
+    figure_differences,
+    figure_scores,
+    figure_value_scores,
 )
 from budgetdoc.evaluation.results import (
     PRF,
@@ -159,6 +167,13 @@ def score_document(truth: TruthDocument, pred: Prediction, *, with_grits: bool =
         paired = {j for j, _ in pairs.values()}
         doc.pred_cards = len(pcards)
         doc.unmatched_pred_indicators = sum(len(c.indicators) for j, c in enumerate(pcards) if j not in paired)
+    if not grid_only and truth.doc.sections:
+        gfigs = document_figures(truth.doc)
+        pfigs = document_figures(pred.doc) if found and pred.doc is not None else []
+        doc.figures = figure_scores(pred=pfigs, gt=gfigs)
+        doc.figure_values = figure_value_scores(pred=pfigs, gt=gfigs)
+        missed, invented = figure_differences(pred=pfigs, gt=gfigs)
+        doc.missed_figures, doc.invented_figures = missed[:WORST_PER_DOCUMENT], invented[:WORST_PER_DOCUMENT]
     errors.sort(key=error_severity)
     doc.worst_cells = errors[:WORST_PER_DOCUMENT]
     doc.seconds = round(time.perf_counter() - t0, 4)
@@ -216,6 +231,12 @@ def summarise(docs: list[DocumentResult]) -> Summary:
         s.indicator_recall = s.indicators.recall
         s.indicator_f1 = s.indicators.f1
         s.indicator_parsed_f1 = s.indicators_parsed.f1
+    figured = [d for d in docs if d.figures is not None]
+    if figured:
+        s.figures = sum((d.figures for d in figured), PRF())  # type: ignore[misc]
+        s.figure_values = sum((d.figure_values for d in figured if d.figure_values is not None), PRF())
+        s.figure_precision, s.figure_recall, s.figure_f1 = s.figures.precision, s.figures.recall, s.figures.f1
+        s.figure_value_f1 = s.figure_values.f1
     s.grid_only_documents = [d.id for d in docs if not d.rows_applicable]
     return s
 

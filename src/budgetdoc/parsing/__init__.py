@@ -17,6 +17,7 @@ from budgetdoc.parsing.codes import (
 )
 from budgetdoc.parsing.columns import canonical_column, column_measure, normalize_header
 from budgetdoc.parsing.indicators import format_indicator_value, is_date_value, is_unit, parse_indicator_value
+from budgetdoc.parsing.narrative import sections_from_text, stated_figures
 from budgetdoc.parsing.text import edit_distance, fuzzy_contains, normalize
 from budgetdoc.parsing.titles import classify_table_title, detect_document_kind, strip_title_noise
 from budgetdoc.parsing.units import parse_unit
@@ -25,8 +26,8 @@ __all__ = [
     "amount_with_unit",
     "ancestors",
     "canonical_column",
-    "clean_number_reading",
     "classify_table_title",
+    "clean_number_reading",
     "column_measure",
     "detect_document_kind",
     "edit_distance",
@@ -44,6 +45,8 @@ __all__ = [
     "parse_indicator_value",
     "parse_subject_code",
     "parse_unit",
+    "sections_from_text",
+    "stated_figures",
     "strip_title_noise",
     "subject_level",
 ]

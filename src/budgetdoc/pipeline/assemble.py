@@ -1,5 +1,6 @@
 """Pages → one document: tables continued across page breaks merged, then each table and card
-structured, then the document's own facts (title, department, year, kind) read.
+structured, then the document's own facts (title, department, year, kind) read, and the narrative
+text (the lines outside tables and cards) split into sections with the figures they state.
 
 A table continues on the next page when the next page's first table has no title above it and its
 columns line up with the previous table's (or the previous item is a card, whose forms run on
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from budgetdoc.layout import TableContext
+from budgetdoc.layout import TableContext, TextLine, is_title_text
 from budgetdoc.model.document import (
     CellGrid,
     DisclosureDocument,
@@ -26,10 +27,11 @@ from budgetdoc.model.document import (
 )
 from budgetdoc.model.geometry import BoundingBox
 from budgetdoc.parsing import detect_document_kind, normalize
+from budgetdoc.parsing.narrative import NarrativeLine, heading_of, is_toc_line, sections_from_lines
 from budgetdoc.pipeline.page import PageExtraction, PageTable
 from budgetdoc.structuring import structure_card, structure_table
 
-__all__ = ["MergedItem", "assemble_document", "merge_grids", "merge_pages"]
+__all__ = ["MergedItem", "assemble_document", "merge_grids", "merge_pages", "narrative_lines", "narrative_sections"]
 
 
 class MergedItem(BaseModel):
@@ -205,9 +207,164 @@ def assemble_document(pages: Sequence[PageExtraction], *, source: SourceFile | N
         next((c.department_name for c in cards if c.department_name), None)
     title = next((normalize(ln) for ln in lines[:10] if ("预算" in ln or "决算" in ln) and len(normalize(ln)) <= 40),
                  None)
+    try:
+        sections = narrative_sections(pages, departments=[d for d in (department,) if d])
+    except Exception as e:  # noqa: BLE001  # the narrative must not lose the tables
+        sections = []
+        errs.append(ProcessingError(stage="narrative", message=f"narrative text could not be read: "
+                                                               f"{type(e).__name__}: {e}"))
     return DisclosureDocument(
         title=title, department=department, year=max(set(years), key=years.count) if years else None,
         kind=detect_document_kind(head + " ".join(t.title for t in tables)),
-        source=source, pages=[p.page for p in pages], tables=tables, cards=cards, errors=errs, producer=producer,
+        source=source, pages=[p.page for p in pages], tables=tables, cards=cards, sections=sections, errors=errs,
+        producer=producer,
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# narrative text
+
+#: Line roles that never belong to the narrative (the table's own lines are dropped by ownership).
+_NOT_NARRATIVE = {"page_number", "table_label", "department_line", "unit_line"}
+_PAGE_NO_RE = re.compile(r"^[-—–－―~·_\s]*(?:第)?\d{1,4}(?:页)?(?:/\d{1,4}|共\d{1,4}页)?[-—–－―~·_\s]*$")
+_EDGE = 0.08  # top and bottom bands (share of the page height) where running headers and footers sit
+_DEPT_CODE_RE = re.compile(r"^\d+\s*[-－—]\s*")
+
+
+def _line_pt(box_px: tuple[float, float, float, float], scale: float) -> BoundingBox:
+    l, t, r, b = box_px
+    return BoundingBox(l=round(l / scale, 2), t=round(t / scale, 2), r=round(r / scale, 2), b=round(b / scale, 2))
+
+
+def _rows(lines: list) -> list[list]:
+    """Lines on one printed row (their heights overlap by half) together, left to right, rows top
+    to bottom: pieces of one line read apart become one line again."""
+    rows: list[list] = []
+    for ln in sorted(lines, key=lambda ln: (ln.box_px[1] + ln.box_px[3]) / 2):
+        for row in rows:
+            t, b = min(x.box_px[1] for x in row), max(x.box_px[3] for x in row)
+            overlap = min(b, ln.box_px[3]) - max(t, ln.box_px[1])
+            if overlap >= 0.5 * min(b - t, ln.box_px[3] - ln.box_px[1]):
+                row.append(ln)
+                break
+        else:
+            rows.append([ln])
+    return [sorted(r, key=lambda ln: ln.box_px[0]) for r in sorted(rows, key=lambda r: min(x.box_px[1] for x in r))]
+
+
+def _prose_table(table: PageTable) -> bool:
+    """A "table" found without rules over a paragraph: few columns, no cell a bare number, and
+    sentences (。，；) in its cells. Its cells are read back as lines of prose."""
+    texts = [normalize(c.text) for c in table.grid.cells if c.text.strip()]
+    return table.source != "ruled" and table.grid.num_cols <= 3 and bool(texts) \
+        and not any(re.fullmatch(r"[-+\d,.%]+", t) for t in texts) and any(ch in t for t in texts for ch in "。，;,；")
+
+
+def _prose_rows(table: PageTable, scale: float) -> list[TextLine]:
+    """The cells of a prose "table" as text lines: each grid row's cells left to right."""
+    out = []
+    for r in range(table.grid.num_rows):
+        cells = sorted((c for c in table.grid.cells if c.row == r and c.text.strip()), key=lambda c: c.col)
+        boxes = [c.provenance.bbox for c in cells if c.provenance is not None and c.provenance.bbox is not None]
+        if not cells or not boxes:
+            continue
+        box = (min(b.l for b in boxes) * scale, min(b.t for b in boxes) * scale, max(b.r for b in boxes) * scale,
+               max(b.b for b in boxes) * scale)
+        src = cells[0].provenance.source if cells[0].provenance is not None else None
+        out.append(TextLine(text="".join(c.text for c in cells), box_px=box,
+                            source="text_layer" if src == "text_layer" else "ocr"))
+    return out
+
+
+def narrative_lines(pages: Sequence[PageExtraction]) -> list[NarrativeLine]:
+    """The narrative's lines in reading order: every line outside the tables and cards that is no
+    table title, label, 部门名称/单位 line or note of a table, no page number, no running header or
+    footer (the same text at the top or foot of three pages or more) and no table of contents; with
+    the layout hints the sections need (indented first lines, lines that run on to the right
+    margin, centred headings), in page points."""
+    per_page: list[tuple[PageExtraction, float, list]] = []
+    for p in pages:
+        scale = (p.page.dpi or 72.0) / 72.0
+        height = p.page.height * scale
+        prose = {i for i, t in enumerate(p.tables) if _prose_table(t)}
+        bands = [(t.bbox.t * scale, t.bbox.b * scale) for i, t in enumerate(p.tables) if i not in prose]
+        kept = [ln for i in sorted(prose) for ln in _prose_rows(p.tables[i], scale)]
+        for b in p.layout.blocks:
+            text = normalize(b.line.text)
+            owned = b.table is not None and b.table not in prose
+            if not text or b.kind in _NOT_NARRATIVE or is_toc_line(b.line.text):
+                continue
+            if owned and not (b.kind == "title" and heading_of(b.line.text) and not is_title_text(text)):
+                continue  # a table's own lines, but for a section heading taken for its title
+            if any(t <= (b.line.box_px[1] + b.line.box_px[3]) / 2 <= bt for t, bt in bands):
+                continue  # beside a table or card (a rotated header cell, a margin note): no prose
+            if b.kind == "title" and b.table is None and not text.startswith("("):
+                continue  # a table's title whose table was not found: its rows are no prose either
+            y = (b.line.box_px[1] + b.line.box_px[3]) / 2
+            if (y < _EDGE * height or y > (1 - _EDGE) * height) and _PAGE_NO_RE.match(text):
+                continue
+            kept.append(b.line)
+        if any(normalize(ln.text) in ("目录", "目次") for ln in kept):
+            continue  # a table of contents: headings with page numbers, no prose
+        per_page.append((p, scale, kept))
+
+    # running headers and footers: the same text (digits aside) at the edge of three pages or more
+    def edge_key(p: PageExtraction, scale: float, ln) -> str | None:
+        y = (ln.box_px[1] + ln.box_px[3]) / 2 / scale
+        if _EDGE * p.page.height <= y <= (1 - _EDGE) * p.page.height:
+            return None
+        return re.sub(r"\d+", "#", normalize(ln.text))
+
+    seen: dict[str, set[int]] = {}
+    for p, scale, kept in per_page:
+        for ln in kept:
+            k = edge_key(p, scale, ln)
+            if k is not None:
+                seen.setdefault(k, set()).add(p.page.number)
+    running = {k for k, nums in seen.items() if len(nums) >= 3}
+
+    laid: list[tuple[PageExtraction, float, list, list[tuple[float, float, float, float]]]] = []
+    for p, scale, kept in per_page:
+        rows = _rows([ln for ln in kept if edge_key(p, scale, ln) not in running])
+        if rows:
+            laid.append((p, scale, rows, [(min(x.box_px[0] for x in r) / scale, min(x.box_px[1] for x in r) / scale,
+                                           max(x.box_px[2] for x in r) / scale, max(x.box_px[3] for x in r) / scale)
+                                          for r in rows]))
+    # the text block's margins (points): a page's own when it has full lines, else the document's
+    full = [(min(b[0] for b in bx), max(b[2] for b in bx)) for _, _, rows, bx in laid if len(rows) >= 4]
+    doc_left = sorted(x for x, _ in full)[len(full) // 2] if full else None
+    doc_right = sorted(x for _, x in full)[len(full) // 2] if full else None
+
+    out: list[NarrativeLine] = []
+    for p, scale, rows, boxes in laid:
+        heights = sorted(b[3] - b[1] for b in boxes)
+        em = heights[len(heights) // 2]
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        wide = [b for b in boxes if b[2] - b[0] > 0.5 * (right - left)]
+        if doc_left is not None and doc_right is not None and (len(wide) < 2 or right < doc_right - 3 * em
+                                                                or left > doc_left + 3 * em):
+            left, right = min(left, doc_left), max(right, doc_right)  # no full line here: the document's
+        elif len(wide) < 2:
+            left, right = min(left, 0.1 * p.page.width), max(right, 0.9 * p.page.width)
+        for r, box in zip(rows, boxes):
+            text = "".join(x.text for x in r)
+            folded = normalize(text)
+            confs = [x.confidence for x in r if x.confidence is not None]
+            indented = box[0] - left > 1.0 * em
+            runs_on = right - box[2] < 3.0 * em
+            centred = abs((box[0] + box[2]) / 2 - p.page.width / 2) < 0.05 * p.page.width and indented \
+                and not runs_on and len(folded) <= 30 and folded[-1:] not in ",;:。!?" and "%" not in folded \
+                and sum("\u4e00" <= ch <= "\u9fff" for ch in folded) >= 2
+            out.append(NarrativeLine(text=text, page=p.page.number, bbox=_line_pt(box, 1.0),
+                                     confidence=min(confs) if confs else None, source=r[0].source,
+                                     starts_paragraph=indented, runs_on=runs_on, centred_heading=centred))
+    return out
+
+
+def narrative_sections(pages: Sequence[PageExtraction], *, departments: Sequence[str] = ()) -> list:
+    """The narrative sections of the pages, each with the figures it states (see
+    :func:`budgetdoc.parsing.narrative.sections_from_lines`); ``departments`` are names stripped
+    from the figures' labels ("2026年度某局预算收入总计" → 预算收入总计)."""
+    names = [n for d in departments for n in {d, _DEPT_CODE_RE.sub("", d)} if n]
+    return sections_from_lines(narrative_lines(pages), departments=names)
 
