@@ -17,6 +17,7 @@ the costs of independent edits add up. Pure functions: text in, candidates out.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,16 +46,19 @@ SPECK_MAX_DIGITS = 2
 MIN_OCR_COST = 0.05
 
 _DIGITS = "0123456789"
+_LEADING_ZERO = re.compile(r"^[-+]?0[\d,]")
 
 
 @dataclass(frozen=True, order=True)
 class Reading:
-    """A candidate reading of a printed number: its cost (0 = as read), value, text and the edit."""
+    """A candidate reading of a printed number: its cost (0 = as read), value, text and the edit;
+    ``from_ocr`` when every character it changes is one the recogniser itself offered there."""
 
     cost: float
     value: Decimal
     text: str
     edit: str
+    from_ocr: bool = False
 
 
 def _ocr_costs(text: str, chars: Sequence[CharReading] | None) -> list[dict[str, float]]:
@@ -71,18 +75,18 @@ def _ocr_costs(text: str, chars: Sequence[CharReading] | None) -> list[dict[str,
     return out
 
 
-def _substitutions(text: str, ocr: list[dict[str, float]]) -> list[tuple[int, str, float]]:
-    """(position, new character, cost) for every single-character swap worth trying."""
-    subs: list[tuple[int, str, float]] = []
+def _substitutions(text: str, ocr: list[dict[str, float]]) -> list[tuple[int, str, float, bool]]:
+    """(position, new character, cost, offered by the recogniser) for every single-character swap."""
+    subs: list[tuple[int, str, float, bool]] = []
     for i, ch in enumerate(text):
         if ch not in _DIGITS:
             continue
         for d in _DIGITS:
             if d == ch:
                 continue
-            cost = CONFUSION_COST if d in CONFUSIONS.get(ch, "") else SUBSTITUTION_COST
-            cost = min(cost, ocr[i].get(d, math.inf))
-            subs.append((i, d, cost))
+            prior = CONFUSION_COST if d in CONFUSIONS.get(ch, "") else SUBSTITUTION_COST
+            offered = ocr[i].get(d, math.inf)
+            subs.append((i, d, min(prior, offered), offered <= prior))
     return subs
 
 
@@ -121,26 +125,26 @@ def candidate_readings(text: str, chars: Sequence[CharReading] | None = None, *,
     text = (text or "").strip()
     base = parse_amount(text)
     ocr = _ocr_costs(text, chars)
-    found: dict[str, tuple[float, str]] = {}
+    found: dict[str, tuple[float, str, bool]] = {}
 
-    def add(t: str, cost: float, edit: str) -> None:
+    def add(t: str, cost: float, edit: str, from_ocr: bool = False) -> None:
         if cost > max_cost or t == text:
             return
         if t not in found or cost < found[t][0]:
-            found[t] = (cost, edit)
+            found[t] = (cost, edit, from_ocr)
 
     subs = _substitutions(text, ocr)
-    for i, d, c in subs:
-        add(text[:i] + d + text[i + 1:], c, f"{text[i]}→{d} at {i + 1}")
+    for i, d, c, o in subs:
+        add(text[:i] + d + text[i + 1:], c, f"{text[i]}→{d} at {i + 1}", o)
     cheap = sorted((s for s in subs if s[2] <= CONFUSION_COST), key=lambda s: (s[2], s[0], s[1]))[:16]
     for a in range(len(cheap)):
         for b in range(a + 1, len(cheap)):
-            (i, d, c1), (j, e, c2) = cheap[a], cheap[b]
+            (i, d, c1, o1), (j, e, c2, o2) = cheap[a], cheap[b]
             if i == j:
                 continue
             t = list(text)
             t[i], t[j] = d, e
-            add("".join(t), c1 + c2, f"{text[i]}→{d} at {i + 1}, {text[j]}→{e} at {j + 1}")
+            add("".join(t), c1 + c2, f"{text[i]}→{d} at {i + 1}, {text[j]}→{e} at {j + 1}", o1 and o2)
     for t, edit in _point_edits(text, places):
         add(t, POINT_COST, edit)
     for i, ch in enumerate(text):
@@ -153,13 +157,13 @@ def candidate_readings(text: str, chars: Sequence[CharReading] | None = None, *,
     digits = sum(ch in _DIGITS for ch in text)
     if 0 < digits <= SPECK_MAX_DIGITS and base is not None and base != 0:
         out.append(Reading(SPECK_COST, Decimal(0), "", "a speck read as a number: the cell is blank"))
-    for t, (cost, edit) in found.items():
+    for t, (cost, edit, from_ocr) in found.items():
         v = parse_amount(t)
-        if v is None or (base is not None and v == base):
-            continue
+        if v is None or (base is not None and v == base) or _LEADING_ZERO.match(t):
+            continue  # amounts are never printed "07.31" or "0,000.00"
         if places is not None and (len(t.split(".")[-1]) if "." in t else 0) != places:
             continue  # the column prints `places` decimals: "137.3" or "13731" is no reading of it
-        out.append(Reading(round(cost, 4), v, t, edit))
+        out.append(Reading(round(cost, 4), v, t, edit, from_ocr))
     out.sort(key=lambda r: (r.cost, r.text))
     return out[:limit]
 
@@ -182,3 +186,14 @@ def printed_places(texts: Sequence[str]) -> int | None:
 def reformat(value: Decimal, like: str) -> str:
     """``value`` printed the way ``like`` was (thousands separators or not)."""
     return format_amount(value, thousands="," in like)
+
+
+def well_formed(text: str, places: int | None) -> bool:
+    """Whether ``text`` reads as an amount printed the way its column prints them (``places``
+    decimals, valid thousands groups, no leading zero). A malformed reading is itself evidence
+    that the OCR went wrong."""
+    t = (text or "").strip()
+    if parse_amount(t) is None or _LEADING_ZERO.match(t):
+        return False
+    decimals = len(t.split(".")[-1]) if "." in t else 0
+    return decimals <= 2 and (places is None or decimals == places)  # money never prints 3 decimals

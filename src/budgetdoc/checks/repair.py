@@ -10,8 +10,10 @@ reading that explains the most failures, cheapest first, only when it is
 * **unique**: no other reading of any cell explains as many of the same failures at a cost within
   :data:`MARGIN` (about 20× less likely) of it, and
 * **strong**: it makes at least two identities hold (two independent sums agree on the value), or
-  it makes one hold and costs at most :data:`SINGLE_RULE_MAX_COST` (the recogniser itself offered
-  that character, or one common confusion);
+  it makes one hold, costs at most :data:`SINGLE_RULE_MAX_COST`, and has evidence of its own: the
+  recogniser itself offered the characters it changes, or the printed text is no amount as its
+  column prints them ("3.8.6", "14.334" among integers). One identity alone is too weak: a failure
+  caused by a lost row is "explained" by some cheap edit of some cell surprisingly often;
 
 and only after running every identity again on the changed document shows fewer failures and no
 new one. One change at a time, until nothing more can be explained. A cell that no failing
@@ -32,9 +34,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetdoc.checks.identities import DEFAULT_TOLERANCE, check_document
-from budgetdoc.checks.readings import Reading, candidate_readings, printed_places
+from budgetdoc.checks.readings import Reading, candidate_readings, printed_places, well_formed
 from budgetdoc.checks.values import CellKey, cell_key, locate, read_cell, write_cell
 from budgetdoc.model.document import CellRef, CheckResult, DisclosureDocument, Provenance, Repair
+from budgetdoc.parsing.amounts import format_amount, parse_amount
 
 __all__ = ["MARGIN", "SINGLE_RULE_MAX_COST", "RepairReport", "repair_document"]
 
@@ -65,6 +68,7 @@ class _Option:
     key: CellKey
     ref: CellRef
     reading: Reading
+    malformed: bool = False  # the printed text is no amount as its column prints them
 
 
 def _result_key(r: CheckResult) -> tuple:
@@ -128,6 +132,25 @@ def _places(doc: DisclosureDocument, ref: CellRef) -> int | None:
     return printed_places(texts)
 
 
+def _separators(doc: DisclosureDocument, ref: CellRef) -> bool:
+    """Whether the cell's column prints thousands separators (most of its amounts over 999 do)."""
+    table = next((t for t in doc.tables if t.id == ref.table_id), None) if ref.table_id else None
+    if table is None:
+        return False
+    big = [c.text for c in table.cells if c.col == ref.col and not c.column_header
+           and (v := parse_amount(c.text)) is not None and abs(v) >= 1000]
+    return bool(big) and sum("," in t for t in big) * 2 > len(big)
+
+
+def _printed(doc: DisclosureDocument, ref: CellRef, reading: Reading) -> str:
+    """The repaired text as its column prints amounts ("234851.00" -> "234,851.00" among separators)."""
+    if not reading.text or reading.value is None:
+        return reading.text
+    if _separators(doc, ref):
+        return format_amount(reading.value, thousands=True)
+    return reading.text.replace(",", "") if "," in reading.text and ref.table_id else reading.text
+
+
 def _options(doc: DisclosureDocument, model: _Constraints, banned: set[tuple[CellKey, str]]) -> list[_Option]:
     suspects: dict[CellKey, CellRef] = {}
     for i in sorted(model.failed):
@@ -141,7 +164,9 @@ def _options(doc: DisclosureDocument, model: _Constraints, banned: set[tuple[Cel
             continue  # narrative figures are flagged, never rewritten; blanks have nothing to re-read
         chars = cell.provenance.chars if cell.provenance is not None else None
         current = cell.value if cell.value is not None else Decimal(0)
-        for reading in candidate_readings(cell.text, chars, places=_places(doc, ref), limit=READINGS_PER_CELL):
+        places = _places(doc, ref)
+        malformed = not well_formed(cell.text, places)
+        for reading in candidate_readings(cell.text, chars, places=places, limit=READINGS_PER_CELL):
             if (key, reading.text) in banned:
                 continue
             if (key, reading.value) in seen:
@@ -149,7 +174,7 @@ def _options(doc: DisclosureDocument, model: _Constraints, banned: set[tuple[Cel
             fixed, broken, still = model.effect(key, reading.value - current)
             if fixed and not broken and not still:
                 seen.add((key, reading.value))
-                out.append(_Option(fixed, reading.cost, key, ref, reading))
+                out.append(_Option(fixed, reading.cost, key, ref, reading, malformed))
     out.sort(key=lambda o: (-len(o.fixed), o.cost, o.key, o.reading.text))
     return out
 
@@ -168,7 +193,7 @@ def _choose(options: Sequence[_Option]) -> tuple[_Option | None, list[_Option]]:
         return None, [best, *rivals]
     if len(best.fixed) >= 2:
         return best, []
-    if best.cost <= SINGLE_RULE_MAX_COST:
+    if best.cost <= SINGLE_RULE_MAX_COST and (best.reading.from_ocr or best.malformed):
         return best, []
     return None, [best]
 
@@ -215,7 +240,8 @@ def repair_document(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERA
         prov = (old_prov or Provenance()).model_copy(update={
             "source": "repair", "raw_text": (old_prov.raw_text if old_prov and old_prov.raw_text else old_text),
             "check_status": "repaired", "verified_confidence": _confidence(choice), "chars": None})
-        write_cell(doc, choice.ref, choice.reading.text, prov)
+        repaired_text = _printed(doc, choice.ref, choice.reading)
+        write_cell(doc, choice.ref, repaired_text, prov)
         new_results = check_document(doc, tolerance)
         after = {_result_key(r) for r in new_results if r.status == "failed"}
         if len(after) >= len(before) or (after - before) or not held <= {_result_key(r) for r in new_results
@@ -227,7 +253,7 @@ def repair_document(doc: DisclosureDocument, tolerance: Decimal = DEFAULT_TOLERA
         fixed_desc = "; ".join(model.results[i].description or model.results[i].rule_id
                                for i in sorted(choice.fixed))
         report.repairs.append(Repair(
-            cell=locate(doc, choice.ref), original=old_text, repaired=choice.reading.text, rule_id=rule_ids[0],
+            cell=locate(doc, choice.ref), original=old_text, repaired=repaired_text, rule_id=rule_ids[0],
             rule_ids=rule_ids, confidence=_confidence(choice),
             evidence=f"{choice.reading.edit} (cost {choice.reading.cost:.2f}); makes {len(choice.fixed)} "
                      f"failing identit{'y' if len(choice.fixed) == 1 else 'ies'} hold: {fixed_desc}"))
