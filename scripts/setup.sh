@@ -8,10 +8,13 @@ cd "$(dirname "$0")/.."
 
 extras="[ocr]"
 # tests also exercise the optional transformers backends (tiny random models, CPU torch)
-[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers,layout,peers]"
+[ "${1:-}" = "--test" ] && extras="[ocr,test,transformers,layout,peers,ray]"
 
 # --- system packages -------------------------------------------------------------------------
-mapfile -t pkgs < <(grep -v '^\s*#' system-packages.txt | grep -v '^\s*$')
+lists=(system-packages.txt)
+# tests also need headless Chromium for the review page
+[ "${1:-}" = "--test" ] && lists+=(system-packages-test.txt)
+mapfile -t pkgs < <(cat "${lists[@]}" | grep -v '^\s*#' | grep -v '^\s*$')
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -113,9 +113,23 @@ def test_clean_cell_boxes_hold_ink_of_their_text_and_empty_cells_are_blank(sampl
                 assert ink == 0, f"ink in empty cell {where}"
 
 
+def _assert_same_file(fresh: Path, committed: Path, what: str) -> None:
+    """Labels and text byte for byte; page images pixel for pixel up to the JPEG encoder's own
+    rounding (libjpeg-turbo builds differ between Pillow releases: measured mean 0.002, max 9 grey
+    levels on synth-0003 under Pillow 13 vs 12), which a change of the generator far exceeds."""
+    if fresh.read_bytes() == committed.read_bytes():
+        return
+    assert committed.suffix.lower() in (".jpg", ".jpeg", ".png"), f"{what} differs"
+    a = np.asarray(Image.open(fresh).convert("L"), dtype=np.int16)
+    b = np.asarray(Image.open(committed).convert("L"), dtype=np.int16)
+    assert a.shape == b.shape, f"{what}: image size differs"
+    diff = np.abs(a - b)
+    assert diff.mean() < 0.05 and diff.max() <= 32, f"{what}: pixels differ (mean {diff.mean():.4f}, max {diff.max()})"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sample_id", ["synth-0007-shanghai-clean", "synth-0003-shanxi-poor-scan"])
-def test_generator_reproduces_committed_samples_byte_for_byte(tmp_path, sample_id):
+def test_generator_reproduces_committed_samples(tmp_path, sample_id):
     from budgetdoc.synth.command import run_specs, sample_set_specs
 
     spec = next(s for s in sample_set_specs() if s.sample_id == sample_id)
@@ -124,7 +138,7 @@ def test_generator_reproduces_committed_samples_byte_for_byte(tmp_path, sample_i
     names = sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
     for name in names:
-        assert (fresh / name).read_bytes() == (committed / name).read_bytes(), f"{sample_id}/{name} differs"
+        _assert_same_file(fresh / name, committed / name, f"{sample_id}/{name}")
 
 
 @pytest.mark.slow
@@ -141,4 +155,4 @@ def test_real_page_labeller_reproduces_a_committed_sample(tmp_path):
     fresh = tmp_path / committed.name
     for f in sorted(p for p in committed.rglob("*") if p.is_file()):
         rel = f.relative_to(committed)
-        assert (fresh / rel).read_bytes() == f.read_bytes(), f"{committed.name}/{rel} differs"
+        _assert_same_file(fresh / rel, f, f"{committed.name}/{rel}")
