@@ -17,77 +17,121 @@ ENGINES = {
 }
 
 
+def _expand(inputs: list[Path]) -> list[Path]:
+    """Inputs as given, with quoted globs (``'archive/**/*.pdf'``) expanded here."""
+    import glob
+
+    out: list[Path] = []
+    for p in inputs:
+        if not p.exists() and any(ch in str(p) for ch in "*?["):
+            out += sorted(Path(m) for m in glob.glob(str(p), recursive=True))
+        else:
+            out.append(p)
+    return out
+
+
+class _Bar:
+    """The progress bar: pages (rate, time left) with documents done in the postfix."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.docs = 0
+        self.done = 0
+
+    def start(self, documents: int, pages: int | None) -> None:
+        self.docs = documents
+        if not self.quiet and documents:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=pages, unit="page", desc="extract", file=sys.stderr, dynamic_ncols=True)
+            self.bar.set_postfix_str(f"0/{documents} documents")
+
+    def pages(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def document(self, name: str, line: str, *, ok: bool) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr if line.startswith("error") else sys.stdout)
+            if ok:
+                self.done += 1
+                self.bar.set_postfix_str(f"{self.done}/{self.docs} documents")
+        else:
+            typer.echo(line, err=line.startswith("error"))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(help="PDFs, images, zip archives or folders (a folder of page images is one document).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
-    engine: Annotated[str, typer.Option(help=f"OCR engine: {', '.join(ENGINES)}.")] = "rapidocr",
+    inputs: Annotated[list[Path], typer.Argument(help="PDFs, images, zip archives, folders or quoted globs "
+                                                      "(a folder of page images is one document).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (with its manifest.sqlite).")] = Path("out"),
+    ocr: Annotated[str, typer.Option(help=f"OCR engine: {', '.join(ENGINES)}.")] = "rapidocr",
+    engine: Annotated[str, typer.Option(help="Where documents are extracted: 'local' (this machine, --workers "
+                                             "processes) or 'ray' (a Ray cluster, --ray-address).")] = "local",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (Ray: actors), each loading the models "
+                                                     "once.")] = 1,
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join ('auto', 'ray://host:10001'); "
+                                                         "default: start a local Ray instance.")] = None,
     cells: Annotated[str, typer.Option(help="How ruled cells are read: 'crops' (recognise each cell) or 'page' (full-page OCR, then assign).")] = "crops",
     dpi: Annotated[float, typer.Option(help="Raster resolution for PDF pages.")] = 200.0,
     text_layer: Annotated[bool, typer.Option(help="Read born-digital pages from their text layer.")] = True,
     tables: Annotated[bool, typer.Option(help="Also write XLSX and CSV files.")] = True,
     debug: Annotated[bool, typer.Option(help="Write an overlay PNG per page (tables, cells, lines by role).")] = False,
+    page_images: Annotated[bool, typer.Option(help="Keep each upright page as OUT/<name>/pages/page-NNN.jpg "
+                                                   "(linked from the JSON; used by budgetdoc review).")] = False,
+    force: Annotated[bool, typer.Option(help="Extract again what the manifest says is done.")] = False,
     config: Annotated[Path | None, typer.Option(help="JSON file of ExtractOptions (overrides the flags).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     repair: Annotated[bool, typer.Option(help="Repair misread amounts the failing identities single out.")] = True,
 ) -> None:
-    """Extract tables, cards and checks from disclosures into OUT/<name>.json (+ .xlsx, CSVs)."""
-    from budgetdoc.ingest.types import IngestOptions
-    from budgetdoc.pipeline.extract import count_pages, extract_document, plan_documents, summarize_results
-    from budgetdoc.pipeline.options import ExtractOptions
-    from budgetdoc.pipeline.outputs import write_outputs
+    """Extract tables, cards and checks from disclosures into OUT/<name>.json (+ .xlsx, CSVs).
 
+    OUT/manifest.sqlite records each document by content hash: a rerun skips what is done, retries
+    what failed and redoes what a killed run left unfinished."""
+    from budgetdoc.batch import BatchOptions, run_batch
+    from budgetdoc.ingest.types import IngestOptions
+    from budgetdoc.pipeline.extract import plan_documents, summarize_results
+    from budgetdoc.pipeline.options import ExtractOptions
+
+    if engine in ENGINES:  # before --ocr existed, --engine named the OCR engine
+        ocr, engine = engine, "local"
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"--engine must be 'local' or 'ray', not {engine!r}")
     if config is not None:
         options = ExtractOptions.model_validate_json(config.read_text(encoding="utf-8"))
     else:
-        if engine not in ENGINES:
-            raise typer.BadParameter(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+        if ocr not in ENGINES:
+            raise typer.BadParameter(f"unknown OCR engine {ocr!r}; choose from {', '.join(ENGINES)}")
         if cells not in ("crops", "page"):
             raise typer.BadParameter("--cells must be 'crops' or 'page'")
-        options = ExtractOptions(ingest=IngestOptions(dpi=dpi), ocr=ENGINES[engine], cell_reading=cells,  # type: ignore[arg-type]
+        options = ExtractOptions(ingest=IngestOptions(dpi=dpi), ocr=ENGINES[ocr], cell_reading=cells,  # type: ignore[arg-type]
                                  use_text_layer=text_layer, repair=repair)
-    docs, plan_errors = plan_documents(inputs)
+    if engine == "ray" and debug:
+        raise typer.BadParameter("--debug overlays are written by local workers only (drop --debug or use --engine local)")
+    docs, plan_errors = plan_documents(_expand(inputs))
     for e in plan_errors:
         typer.echo(f"error: {e.message}", err=True)
     if not docs:
         typer.echo("error: nothing to extract", err=True)
         raise typer.Exit(2)
-    total = sum(n or 0 for n in (count_pages(d) for d in docs)) or None
-    bar = None
-    if not quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="page", desc="extract", file=sys.stderr, dynamic_ncols=True)
-    results = []
-    failed = 0
-    for doc in docs:
-        if bar is not None:
-            bar.set_postfix_str(doc.name[:30])
-        result = extract_document(doc, options, keep_images=debug, on_page=bar.update if bar is not None else None)
-        for e in result.errors:
-            msg = f"error: {e.message}"
-            if bar is not None:
-                bar.write(msg, file=sys.stderr)
-            else:
-                typer.echo(msg, err=True)
-        if not result.pages:
-            failed += 1  # nothing readable: no JSON is written, the error says why
-            continue
-        write_outputs(result, out, doc.name, tables=tables, debug=debug)
-        results.append(result)
-        d = result.document
-        line = (f"{doc.name}: {len(result.pages)} pages, {len(d.tables)} tables, "
-                f"{sum(len(t.rows) for t in d.tables)} rows, {len(d.cards)} cards, "
-                f"{sum(len(c.indicators) for c in d.cards)} indicators, "
-                f"{sum(1 for c in d.checks if c.status == 'failed')} failed checks, {len(d.repairs)} repairs, "
-                f"{result.seconds / max(1, len(result.pages)):.2f} s/page")
-        if bar is not None:
-            bar.write(line)
-        else:
-            typer.echo(line)
-    if bar is not None:
-        bar.close()
-    summary = summarize_results(results)
-    summary["failed_inputs"] = failed + len(plan_errors)
-    typer.echo(f"wrote {out}/: " + json.dumps(summary, ensure_ascii=False))
-    if failed + len(plan_errors):
+    batch = BatchOptions(out_dir=out, workers=workers, engine=engine, ray_address=ray_address,  # type: ignore[arg-type]
+                         tables=tables, debug=debug, page_images=page_images, force=force)
+    try:
+        summary = run_batch(docs, options, batch, progress=_Bar(quiet))
+    except RuntimeError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    for line in summary.unreadable:
+        typer.echo(f"error: {line}", err=True)
+    totals = summarize_results(summary.results)
+    totals["pages"] = summary.pages  # the driver keeps documents, not page images
+    totals["seconds_per_page"] = round(totals["seconds"] / summary.pages, 3) if summary.pages else None
+    totals.update(skipped=summary.skipped, duplicates=summary.duplicates,
+                  failed_inputs=summary.failed + len(plan_errors), pages_per_minute=summary.pages_per_minute)
+    typer.echo(f"wrote {out}/: " + json.dumps(totals, ensure_ascii=False))
+    if summary.failed + len(plan_errors):
         raise typer.Exit(1)
