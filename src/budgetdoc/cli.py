@@ -149,6 +149,8 @@ def _register_stage_commands() -> None:
     from budgetdoc.bench.command import bench
     from budgetdoc.checks.command import check
     from budgetdoc.evaluation.cli import eval_command
+    from budgetdoc.export.dataset_command import export
+    from budgetdoc.export.review_command import review
     from budgetdoc.labelling.real_pdf import label_real
     from budgetdoc.pipeline.command import extract
     from budgetdoc.synth.command import synth
@@ -161,6 +163,8 @@ def _register_stage_commands() -> None:
     app.command("eval")(eval_command)
     app.command("bench")(bench)
     app.command("check")(check)
+    app.command("export")(export)
+    app.command("review")(review)
 
 
 _register_stage_commands()

@@ -202,6 +202,8 @@ def _record(res: WorkerResult, worker: str, manifest: Manifest, batch: BatchOpti
     from budgetdoc.pipeline.outputs import write_outputs
 
     doc = res.document
+    if doc.source is not None and doc.source.sha256 is None:
+        doc.source.sha256 = res.key  # the file's SHA-256 (a folder of images: the hash of its pages)
     errors = "\n".join(e.message for e in doc.errors) or None
     summary.worker_peak_rss_mb[worker] = max(summary.worker_peak_rss_mb.get(worker, 0.0), res.peak_rss_mb)
     summary.pages += res.pages

@@ -7,13 +7,19 @@ are written as empty ``<td></td>`` so every row has the full width.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from budgetdoc.model.document import CellGrid
+from budgetdoc.model.document import CellGrid, TableCell
 
 
-def grid_to_html(grid: CellGrid, *, with_body_tags: bool = False) -> str:
-    """Return the grid as one ``<table>…</table>`` string (wrapped in html/body if asked)."""
+def grid_to_html(grid: CellGrid, *, with_body_tags: bool = False,
+                 cell_attrs: Callable[[TableCell], str] | None = None) -> str:
+    """Return the grid as one ``<table>…</table>`` string (wrapped in html/body if asked).
+
+    ``cell_attrs`` adds attributes to each cell's ``<td>`` (already escaped, with a leading space):
+    the review page hangs its cell ids and colours there, on the same grid TEDS reads.
+    """
     starts = {(c.row, c.col): c for c in grid.cells}
     covered: set[tuple[int, int]] = set()
     for c in grid.cells:
@@ -36,6 +42,8 @@ def grid_to_html(grid: CellGrid, *, with_body_tags: bool = False) -> str:
                     attrs += f' rowspan="{c.row_span}"'
                 if c.col_span > 1:
                     attrs += f' colspan="{c.col_span}"'
+                if cell_attrs is not None:
+                    attrs += cell_attrs(c)
                 parts.append(f"<td{attrs}>{escape(c.text)}</td>")
             elif (r, k) not in covered:
                 parts.append("<td></td>")
