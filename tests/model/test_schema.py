@@ -104,3 +104,16 @@ def test_written_documents_validate_against_the_committed_schema():
     bad["tables"][0]["table_type"] = "not_a_type"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+@pytest.mark.parametrize("data", [[1], "text", {"schema_name": "budgetdoc.document", "tables": 5},
+                                  {"schema_name": "budgetdoc.document", "cards": [3]}])
+def test_malformed_json_is_a_value_error_naming_the_file(tmp_path, data):
+    import json
+
+    from budgetdoc.model.io import load_document
+
+    p = tmp_path / "odd.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="odd.json"):
+        load_document(p)

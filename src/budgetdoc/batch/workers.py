@@ -48,7 +48,18 @@ class WorkerResult:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size in MiB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """This process's peak resident set size in MiB.
+
+    Linux: ``VmHWM`` of /proc/self/status, the peak of this process's own memory (``ru_maxrss``
+    survives exec, so a spawned worker would report its parent's peak). Elsewhere ru_maxrss
+    (KiB on Linux, bytes on macOS)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1 << 20) if sys.platform == "darwin" else rss / 1024
 

@@ -44,7 +44,14 @@ def _strip_derived(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_document(data: dict[str, Any]) -> DisclosureDocument:
-    return DisclosureDocument.model_validate(_strip_derived(upgrade(dict(data))))
+    """A document from parsed JSON; anything malformed (a list, ``{"tables": 5}``) is a ValueError."""
+    if not isinstance(data, dict):
+        raise ValueError(f"not a budgetdoc document: a JSON {type(data).__name__}, not an object")
+    try:
+        cleaned = _strip_derived(upgrade(dict(data)))
+    except (TypeError, AttributeError, KeyError) as e:
+        raise ValueError(f"not a budgetdoc document: malformed ({type(e).__name__}: {e})") from e
+    return DisclosureDocument.model_validate(cleaned)
 
 
 def load_document(path: str | Path) -> DisclosureDocument:
