@@ -84,6 +84,9 @@ def test_label_drops_numbering(label: str, name: str) -> None:
     # 其中 lines belong to the line above
     (["上年结转和结余资金", "其中：动用上年结转和结余资金", "其他收入"], [None, 0, None]),
     (["一、A", "（一）B", "1.C", "(1)D", "①E", "2.F", "二、G"], [None, 0, 1, 2, 3, 1, None]),
+    # OCR lost the "一、" of the first line: its list does not start at 一, so it is a sibling
+    (["一般公共预算", "二、政府性基金预算", "三、国有资本经营预算"], [None, None, None]),
+    (["公务接待费", "公务用车购置及运行费", "②公务用车运行维护费"], [None, None, None]),
 ])
 def test_outline(labels: list[str], parents: list[int | None]) -> None:
     assert ids._outline(_rows(labels)) == parents

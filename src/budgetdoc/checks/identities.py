@@ -286,6 +286,18 @@ def _enum_rank(text: str) -> int | None:
     return next((rank for pattern, rank in _RANKED if pattern.match(s)), None)
 
 
+_FIRST_NUMBER_RE = re.compile(r"^\(?(?:一|0*1)(?![\d一二三四五六七八九十])")
+
+
+@lru_cache(maxsize=1 << 16)
+def _numbered_first(text: str) -> bool:
+    """Whether a numbered label carries the first number of its style (一、 （一） 1. (1) ①)."""
+    raw = (text or "").strip()
+    if raw[:1] in _CIRCLED:
+        return raw[:1] == "①"
+    return bool(_FIRST_NUMBER_RE.match(normalize(raw)))
+
+
 def _outline(rows: Sequence[ItemRow], depths: Sequence[int] | None = None) -> list[int | None]:
     """The parent (an index into ``rows``) of each printed line, read from the numbering, or None.
 
@@ -294,9 +306,13 @@ def _outline(rows: Sequence[ItemRow], depths: Sequence[int] | None = None) -> li
     lines are outermost; "其中：" lines belong to the line above them. A list numbered in one style
     only ("1. …", "2. …") is a flat list. ``depths`` (the item column a line is printed in, when a
     label spans two columns: group | item) nests before the numbering does.
+
+    A breakdown starts at the first number of its style: an unnumbered line followed by "二、…" is
+    "一、" with its number lost (OCR drops it), so it takes the list's rank instead of heading it.
     """
     parents: list[int | None] = []
     stack: list[tuple[float, int]] = []
+    has_kids: set[int] = set()
     prev_rank, prev_q = -1.0, False
     for i, r in enumerate(rows):
         q = _is_qizhong(r.label)
@@ -305,9 +321,16 @@ def _outline(rows: Sequence[ItemRow], depths: Sequence[int] | None = None) -> li
         else:
             e = _enum_rank(r.label)
             rank = (-1.0 if e is None else float(e)) + 100 * (depths[i] if depths else 0)
+            top = stack[-1] if stack else None
+            if (e is not None and top is not None and top[0] < rank and top[1] == i - 1 and top[1] not in has_kids
+                    and _enum_rank(rows[top[1]].label) is None and not _is_qizhong(rows[top[1]].label)
+                    and not _numbered_first(r.label)):
+                stack[-1] = (rank, top[1])  # the line above lost its number: a sibling, not a parent
         while stack and stack[-1][0] >= rank:
             stack.pop()
         parents.append(stack[-1][1] if stack else None)
+        if stack:
+            has_kids.add(stack[-1][1])
         stack.append((rank, i))
         prev_rank, prev_q = rank, q
     return parents
