@@ -19,11 +19,11 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Literal
 
 Status = Literal["pending", "running", "done", "failed"]
 
@@ -80,15 +80,43 @@ def content_key(paths: Iterable[Path], chunk: int = 1 << 20) -> str:
     image's name and bytes in page order (so renaming the folder keeps the key)."""
     paths = list(paths)
     if len(paths) == 1:
-        h = hashlib.sha256()
-        with open(paths[0], "rb") as f:
-            while block := f.read(chunk):
-                h.update(block)
-        return h.hexdigest()
+        return _sha256_stream(open(paths[0], "rb"), chunk)
     outer = hashlib.sha256(b"budgetdoc.pages\0")
     for p in paths:
         outer.update(p.name.encode("utf-8") + b"\0" + content_key([p]).encode("ascii"))
     return outer.hexdigest()
+
+
+def document_key(paths: Sequence[Path], member: str | None = None) -> str:
+    """The key of a document: :func:`content_key` of its files, or, for a document inside a zip
+    archive, of the member's bytes (a member folder: its images' names and bytes)."""
+    if member is None:
+        return content_key(paths)
+    import zipfile
+
+    with zipfile.ZipFile(paths[0]) as zf:
+        if not member.endswith("/"):
+            return _sha256_stream(zf.open(member))
+        from budgetdoc.ingest.sources import IMAGE_EXT, natural_key
+
+        folder = member.rstrip("/") or "."
+        pages = sorted((m.filename for m in zf.infolist() if not m.is_dir()
+                        and str(PurePosixPath(m.filename).parent) == folder
+                        and PurePosixPath(m.filename).suffix.lower() in IMAGE_EXT), key=natural_key)
+        if len(pages) == 1:  # as content_key: the same pages in a folder or a zip are one document
+            return _sha256_stream(zf.open(pages[0]))
+        outer = hashlib.sha256(b"budgetdoc.pages\0")
+        for m in pages:
+            outer.update(PurePosixPath(m).name.encode("utf-8") + b"\0" + _sha256_stream(zf.open(m)).encode("ascii"))
+        return outer.hexdigest()
+
+
+def _sha256_stream(f: BinaryIO, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
 
 
 def options_fingerprint(options_json: str) -> str:

@@ -5,7 +5,9 @@
 remote one. Actors return the document to the driver, which writes it (JSON last) and marks it done
 — exactly as the local engine does — so the output folder and its manifest live only where the
 driver runs. The input files must be readable at the same path on every node (a shared
-filesystem), and every node needs budgetdoc installed in the same environment.
+filesystem), and every node needs budgetdoc installed in the same environment. The files that
+need page pixels (``--debug`` overlays, ``--page-images``) are written by the actors themselves, so
+on a cluster they need the output folder shared as well.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ import os
 import threading
 import time
 import uuid
+import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from budgetdoc.batch.manifest import Manifest, content_key, options_fingerprint
+from budgetdoc.batch.manifest import Manifest, document_key, options_fingerprint
 from budgetdoc.batch.workers import Extractor, WorkerJob, WorkerResult, worker_options
-from budgetdoc.pipeline.extract import DocumentInput, DocumentResult
+from budgetdoc.pipeline.extract import DocumentInput, DocumentResult, summarize_results
 from budgetdoc.pipeline.options import ExtractOptions
 
 __all__ = ["BatchOptions", "BatchSummary", "Progress", "run_batch"]
@@ -72,7 +74,9 @@ class BatchSummary:
     pages: int = 0
     seconds: float = 0.0  # wall-clock of the extraction part
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)  # worker id -> peak MiB
-    results: list[DocumentResult] = field(default_factory=list)
+    # what the extracted documents hold, added up as they come (documents are not kept: an archive
+    # of thousands would not fit in the driver's memory)
+    totals: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # every failure, one line each
     unreadable: list[str] = field(default_factory=list)  # inputs that could not even be hashed
 
@@ -118,8 +122,8 @@ def _plan(docs: Sequence[DocumentInput], manifest: Manifest, batch: BatchOptions
     seen: dict[str, str] = {}
     for doc in docs:
         try:
-            key = content_key(doc.paths)
-        except OSError as e:
+            key = document_key(doc.paths, doc.member)
+        except (OSError, KeyError, zipfile.BadZipFile) as e:
             summary.failed += 1
             summary.errors.append(f"{doc.label}: unreadable: {e}")
             summary.unreadable.append(summary.errors[-1])
@@ -138,8 +142,9 @@ def _plan(docs: Sequence[DocumentInput], manifest: Manifest, batch: BatchOptions
                 continue
         else:
             name = doc.name if not manifest.name_taken(doc.name, key) else f"{doc.name}-{key[:8]}"
-        manifest.enqueue(key, name, [str(p) for p in doc.paths], options_hash, run_id)
-        jobs.append(WorkerJob(key=key, doc=DocumentInput(name=name, paths=doc.paths), out_dir=str(batch.out_dir),
+        manifest.enqueue(key, name, [doc.label] if doc.member else [str(p) for p in doc.paths], options_hash, run_id)
+        jobs.append(WorkerJob(key=key, doc=DocumentInput(name=name, paths=doc.paths, member=doc.member),
+                              out_dir=str(batch.out_dir),
                               debug=batch.debug, page_images=batch.page_images))
     return jobs
 
@@ -219,12 +224,18 @@ def _record(res: WorkerResult, worker: str, manifest: Manifest, batch: BatchOpti
     write_outputs(result, batch.out_dir, res.name, tables=batch.tables)
     manifest.mark_done(res.key, pages=res.pages, seconds=res.seconds, error=errors, run_id=run_id)
     summary.extracted += 1
-    summary.results.append(result)
+    summary.totals.update(document_counts(result))
     if progress is not None:
         if errors:
             for line in errors.splitlines():
                 progress.document(res.name, f"error: {line}", ok=False)
         progress.document(res.name, describe(res), ok=True)
+
+
+def document_counts(result: DocumentResult) -> dict[str, float]:
+    """One document's counts, as ``budgetdoc extract`` sums them (pages come from the workers)."""
+    counts = summarize_results([result])
+    return {k: v for k, v in counts.items() if k not in ("pages", "seconds_per_page")}
 
 
 def describe(res: WorkerResult) -> str:

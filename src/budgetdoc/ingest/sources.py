@@ -149,3 +149,57 @@ def read_pages(source: str | Path, options: IngestOptions | None = None) -> Iter
                 item = dataclasses.replace(item, index=index)
                 index += 1
             yield item
+
+
+def zip_documents(path: str | Path) -> list[str]:
+    """The documents a zip archive holds, as member names: each PDF (or nested zip) is one document,
+    each folder of page images one (named ``folder/``). An archive holding one document, or images
+    only, gives ``[]``: it is read whole as one document. Unreadable archives give ``[]`` too (the
+    read then reports why)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [m.filename for m in zf.infolist() if not m.is_dir()
+                     and not _hidden(PurePosixPath(m.filename).parts) and _kind_by_ext(m.filename) is not None]
+    except (zipfile.BadZipFile, OSError):
+        return []
+    docs = [n for n in names if _kind_by_ext(n) in ("pdf", "zip")]
+    image_folders = {str(PurePosixPath(n).parent) for n in names if _kind_by_ext(n) == "image"}
+    docs += [("" if f == "." else f) + "/" for f in image_folders]
+    # one document (a PDF, or the page images of one folder) is read whole, as before
+    return sorted(docs, key=natural_key) if len(docs) >= 2 else []
+
+
+def read_zip_member(path: str | Path, member: str, options: IngestOptions | None = None
+                    ) -> Iterator[PageImage | IngestError]:
+    """The pages of one document inside a zip archive: a member file, or the page images directly
+    in a member folder (``folder/``, natural order). Errors name ``archive.zip!member``."""
+    opts = options or IngestOptions()
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        yield IngestError.make(str(path), "corrupt", f"not a readable zip archive ({e})")
+        return
+    with zf:
+        if member.endswith("/"):
+            folder = member.rstrip("/") or "."
+            members = sorted((m for m in zf.infolist() if not m.is_dir() and _kind_by_ext(m.filename) == "image"
+                              and str(PurePosixPath(m.filename).parent) == folder
+                              and not _hidden(PurePosixPath(m.filename).parts)), key=lambda m: natural_key(m.filename))
+        else:
+            members = [m for m in zf.infolist() if m.filename == member]
+        if not members:
+            yield IngestError.make(f"{path}!{member}", "not_found", "no such member in the archive")
+            return
+        for m in members:
+            inner = f"{path}!{m.filename}"
+            if m.file_size > opts.max_member_bytes:
+                yield IngestError.make(inner, "too_large", f"{m.file_size:,} bytes uncompressed is over the "
+                                       f"{opts.max_member_bytes:,} byte cap")
+                continue
+            try:
+                with zf.open(m) as f:
+                    blob = f.read()
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
+                yield IngestError.make(inner, "encrypted" if "encrypted" in str(e) else "corrupt", f"cannot extract ({e})")
+                continue
+            yield from _read_one(blob, inner, _kind_by_ext(m.filename), opts, 1)

@@ -94,7 +94,7 @@ def extract(
     what failed and redoes what a killed run left unfinished."""
     from budgetdoc.batch import BatchOptions, run_batch
     from budgetdoc.ingest.types import IngestOptions
-    from budgetdoc.pipeline.extract import plan_documents, summarize_results
+    from budgetdoc.pipeline.extract import plan_documents
     from budgetdoc.pipeline.options import ExtractOptions
 
     if engine in ENGINES:  # before --ocr existed, --engine named the OCR engine
@@ -110,8 +110,6 @@ def extract(
             raise typer.BadParameter("--cells must be 'crops' or 'page'")
         options = ExtractOptions(ingest=IngestOptions(dpi=dpi), ocr=ENGINES[ocr], cell_reading=cells,  # type: ignore[arg-type]
                                  use_text_layer=text_layer, repair=repair)
-    if engine == "ray" and debug:
-        raise typer.BadParameter("--debug overlays are written by local workers only (drop --debug or use --engine local)")
     docs, plan_errors = plan_documents(_expand(inputs))
     for e in plan_errors:
         typer.echo(f"error: {e.message}", err=True)
@@ -127,9 +125,11 @@ def extract(
         raise typer.Exit(2) from None
     for line in summary.unreadable:
         typer.echo(f"error: {line}", err=True)
-    totals = summarize_results(summary.results)
-    totals["pages"] = summary.pages  # the driver keeps documents, not page images
-    totals["seconds_per_page"] = round(totals["seconds"] / summary.pages, 3) if summary.pages else None
+    totals = {k: summary.totals.get(k, 0) for k in ("documents", "tables", "rows", "cards", "indicators", "errors",
+                                                    "checks_failed", "repairs")}
+    seconds = summary.totals.get("seconds", 0.0)
+    totals.update(pages=summary.pages, seconds=round(seconds, 2),
+                  seconds_per_page=round(seconds / summary.pages, 3) if summary.pages else None)
     totals.update(skipped=summary.skipped, duplicates=summary.duplicates,
                   failed_inputs=summary.failed + len(plan_errors), pages_per_minute=summary.pages_per_minute)
     typer.echo(f"wrote {out}/: " + json.dumps(totals, ensure_ascii=False))

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from budgetdoc import __version__
 from budgetdoc.checks.verify import verify_document
-from budgetdoc.ingest.sources import IMAGE_EXT, PDF_EXT, ZIP_EXT, natural_key, read_pages
+from budgetdoc.ingest.sources import IMAGE_EXT, PDF_EXT, ZIP_EXT, natural_key, read_pages, read_zip_member, zip_documents
 from budgetdoc.ingest.types import IngestError, PageImage
 from budgetdoc.layout import build_layout
 from budgetdoc.model.document import DisclosureDocument, ProcessingError, SourceFile
@@ -36,9 +36,12 @@ class DocumentInput:
 
     name: str  # output stem, unique in the batch
     paths: tuple[Path, ...]
+    member: str | None = None  # one document inside the zip archive paths[0]: a file, or "folder/" of images
 
     @property
     def label(self) -> str:
+        if self.member is not None:
+            return f"{self.paths[0]}!{self.member}"
         return str(self.paths[0]) if len(self.paths) == 1 else str(self.paths[0].parent)
 
 
@@ -61,8 +64,9 @@ def plan_documents(inputs: Iterable[str | Path]) -> tuple[list[DocumentInput], l
 
     In a folder, each PDF or zip is a document and each sub-folder of images is one document (its
     images are the pages). A folder holding nothing but images is one document; images lying
-    beside PDFs or document folders are a document each."""
-    docs: list[tuple[str, tuple[Path, ...]]] = []
+    beside PDFs or document folders are a document each. A zip archive holding several documents
+    (PDFs, folders of page images) gives one document each; a zip of page images is one."""
+    docs: list[tuple[str, tuple[Path, ...], str | None]] = []
     errors: list[ProcessingError] = []
     for raw in inputs:
         p = Path(raw)
@@ -74,7 +78,7 @@ def plan_documents(inputs: Iterable[str | Path]) -> tuple[list[DocumentInput], l
                 errors.append(ProcessingError(stage="ingest", file=str(p),
                                               message=f"{p}: unsupported: not a PDF, image or zip archive"))
                 continue
-            docs.append((p.stem, (p,)))
+            docs += _zip_or_file(p)
             continue
         files = sorted((f for f in p.rglob("*") if f.is_file() and not any(s.startswith(".") for s in f.relative_to(p).parts)),
                        key=lambda f: natural_key(str(f.relative_to(p))))
@@ -82,27 +86,42 @@ def plan_documents(inputs: Iterable[str | Path]) -> tuple[list[DocumentInput], l
         for f in files:
             ext = f.suffix.lower()
             if ext in PDF_EXT | ZIP_EXT:
-                docs.append((f.stem, (f,)))
+                docs += _zip_or_file(f)
             elif ext in IMAGE_EXT:
                 by_folder.setdefault(f.parent, []).append(f)
         only_images_here = set(by_folder) == {p} and not any(f.suffix.lower() in PDF_EXT | ZIP_EXT for f in files)
         for folder, images in by_folder.items():
             if folder == p and not only_images_here:
                 # loose images beside PDFs or document folders: one document each
-                docs += [(f.stem, (f,)) for f in images]
+                docs += [(f.stem, (f,), None) for f in images]
                 continue
             # a folder of page images is one document; pages/ or images/ takes its parent's name
             stem = folder.parent.name if folder.name.lower() in ("pages", "images", "scans") else folder.name
-            docs.append((stem or "document", tuple(images)))
+            docs.append((stem or "document", tuple(images), None))
         if not files:
             errors.append(ProcessingError(stage="ingest", file=str(p), message=f"{p}: empty: no files in the folder"))
     seen: dict[str, int] = {}
     out = []
-    for stem, paths in docs:
+    for stem, paths, member in docs:
         n = seen.get(stem, 0)
         seen[stem] = n + 1
-        out.append(DocumentInput(name=stem if n == 0 else f"{stem}-{n + 1}", paths=paths))
+        out.append(DocumentInput(name=stem if n == 0 else f"{stem}-{n + 1}", paths=paths, member=member))
     return out, errors
+
+
+def _zip_or_file(p: Path) -> list[tuple[str, tuple[Path, ...], str | None]]:
+    """A file as one document, or a zip archive of several documents as one each (named by member)."""
+    members = zip_documents(p) if p.suffix.lower() in ZIP_EXT else []
+    if not members:
+        return [(p.stem, (p,), None)]
+    out = []
+    for m in members:
+        inner = PurePosixPath(m.rstrip("/"))
+        stem = inner.stem if not m.endswith("/") else (inner.name if inner.name not in ("", ".") else p.stem)
+        if stem.lower() in ("pages", "images", "scans") and inner.parent.name:
+            stem = inner.parent.name
+        out.append((stem, (p,), m))
+    return out
 
 
 def build_stages(options: ExtractOptions, *, need_ocr: bool = True) -> Stages:
@@ -112,6 +131,14 @@ def build_stages(options: ExtractOptions, *, need_ocr: bool = True) -> Stages:
 
 
 def _iter_pages(doc: DocumentInput, options: ExtractOptions) -> Iterator[PageImage | IngestError]:
+    if doc.member is not None:
+        number = 0
+        for item in read_zip_member(doc.paths[0], doc.member, options.ingest):
+            if isinstance(item, PageImage) and doc.member.endswith("/"):
+                number += 1
+                item = dataclasses.replace(item, page=number)
+            yield item
+        return
     if len(doc.paths) == 1:
         yield from read_pages(doc.paths[0], options.ingest)
         return
@@ -170,6 +197,8 @@ def count_pages(doc: DocumentInput) -> int | None:
     """Pages in a document without rendering them (for a progress bar); None when unknown."""
     if len(doc.paths) > 1:
         return len(doc.paths)
+    if doc.member is not None:
+        return None
     p = doc.paths[0]
     if p.suffix.lower() in IMAGE_EXT:
         return 1
