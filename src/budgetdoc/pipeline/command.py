@@ -132,6 +132,9 @@ def extract(
                   seconds_per_page=round(seconds / summary.pages, 3) if summary.pages else None)
     totals.update(skipped=summary.skipped, duplicates=summary.duplicates,
                   failed_inputs=summary.failed + len(plan_errors), pages_per_minute=summary.pages_per_minute)
+    if summary.skipped:
+        typer.echo(f"{summary.skipped} document(s) already extracted with these options (see {out}/manifest.sqlite): "
+                   "skipped; --force extracts them again")
     typer.echo(f"wrote {out}/: " + json.dumps(totals, ensure_ascii=False))
     if summary.failed + len(plan_errors):
         raise typer.Exit(1)
