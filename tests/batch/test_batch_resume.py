@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from budgetdoc.batch.manifest import Manifest, content_key, options_fingerprint
 from budgetdoc.batch.runner import BatchOptions, BatchSummary, _plan, sweep_partial_files
@@ -106,8 +107,7 @@ def _manifest_rows(out: Path) -> list[tuple]:
 def test_a_run_killed_with_sigkill_resumes_with_every_document_extracted_exactly_once(tmp_path):
     src = _input_folder(tmp_path, 6)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "budgetdoc.cli", "extract", str(src), "--out", str(out), "--workers", "2",
-           "-q", "--no-tables"]
+    cmd = [sys.executable, "-m", "budgetdoc.cli", "extract", str(src), "--out", str(out), "--workers", "2", "-q"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 300
@@ -150,3 +150,7 @@ def test_a_run_killed_with_sigkill_resumes_with_every_document_extracted_exactly
     for p in jsons:
         doc = load_document(p)  # validates against the schema
         assert doc.tables and doc.pages and doc.source.page_count == 1
+        book = load_workbook(p.with_suffix(".xlsx"), read_only=True)  # the workbook beside it opens
+        assert len(book.sheetnames) == 1 + len(doc.tables) + len(doc.cards)
+        csvs = [c.name for c in (out / p.stem).glob("*.csv")]
+        assert all(any(name.startswith(f"{t.id}-") for name in csvs) for t in doc.tables), csvs
