@@ -94,25 +94,31 @@ def _read_zip(data: str | bytes, name: str, options: IngestOptions, depth: int) 
         if not members:
             yield IngestError.make(name, "empty", "the archive holds no PDF, image or zip files")
             return
-        for m in members:
-            inner = f"{name}!{m.filename}"
-            if m.flag_bits & 0x1:
-                yield IngestError.make(inner, "encrypted", "the archive member is password-protected")
-                continue
-            if m.file_size > options.max_member_bytes:
-                yield IngestError.make(inner, "too_large", f"{m.file_size:,} bytes uncompressed is over the "
-                                       f"{options.max_member_bytes:,} byte cap")
-                continue
-            try:
-                with zf.open(m) as f:
-                    blob = f.read(options.max_member_bytes + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
-                yield IngestError.make(inner, "corrupt", f"cannot extract ({e})")
-                continue
-            if len(blob) > options.max_member_bytes:
-                yield IngestError.make(inner, "too_large", f"over the {options.max_member_bytes:,} byte cap")
-                continue
-            yield from _read_one(blob, inner, _kind_by_ext(m.filename), options, depth)
+        yield from _read_members(zf, members, name, options, depth)
+
+
+def _read_members(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str, options: IngestOptions,
+                  depth: int) -> Iterator[PageImage | IngestError]:
+    """The pages of some members of an open archive, each checked (encrypted, over the size cap)."""
+    for m in members:
+        inner = f"{name}!{m.filename}"
+        if m.flag_bits & 0x1:
+            yield IngestError.make(inner, "encrypted", "the archive member is password-protected")
+            continue
+        if m.file_size > options.max_member_bytes:
+            yield IngestError.make(inner, "too_large", f"{m.file_size:,} bytes uncompressed is over the "
+                                   f"{options.max_member_bytes:,} byte cap")
+            continue
+        try:
+            with zf.open(m) as f:
+                blob = f.read(options.max_member_bytes + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
+            yield IngestError.make(inner, "corrupt", f"cannot extract ({e})")
+            continue
+        if len(blob) > options.max_member_bytes:
+            yield IngestError.make(inner, "too_large", f"over the {options.max_member_bytes:,} byte cap")
+            continue
+        yield from _read_one(blob, inner, _kind_by_ext(m.filename), options, depth)
 
 
 def list_inputs(source: str | Path) -> list[Path]:
@@ -190,16 +196,4 @@ def read_zip_member(path: str | Path, member: str, options: IngestOptions | None
         if not members:
             yield IngestError.make(f"{path}!{member}", "not_found", "no such member in the archive")
             return
-        for m in members:
-            inner = f"{path}!{m.filename}"
-            if m.file_size > opts.max_member_bytes:
-                yield IngestError.make(inner, "too_large", f"{m.file_size:,} bytes uncompressed is over the "
-                                       f"{opts.max_member_bytes:,} byte cap")
-                continue
-            try:
-                with zf.open(m) as f:
-                    blob = f.read()
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
-                yield IngestError.make(inner, "encrypted" if "encrypted" in str(e) else "corrupt", f"cannot extract ({e})")
-                continue
-            yield from _read_one(blob, inner, _kind_by_ext(m.filename), opts, 1)
+        yield from _read_members(zf, members, str(path), opts, 1)
